@@ -1,0 +1,62 @@
+"""Document + cleaned text + processed Doc → :class:`~dossier.model.Record`.
+
+``extract`` and ``extract_many`` are the whole read path that ``dossier
+extract`` and ``dossier ingest`` share: clean, run the pipeline, group the
+mentions into entities, and assemble the record of EXTRACTION_SCHEMA.md.
+They touch no store.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from dossier import nlp as nlp_module
+from dossier import vocabulary
+from dossier.clean import clean
+from dossier.errors import InputError
+from dossier.extract.reference import entities as group_entities
+from dossier.model import CleanText, Document, Record
+
+EXTRACTOR_VERSION = "dossier.extract.v1"
+
+
+def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
+    """Assemble the record of one document from its processed Doc."""
+    ents = group_entities(doc._.mentions, vocabulary.load().shapes, doc.text)
+    meta = {
+        "id": document.id,
+        "title": document.title,
+        "published": document.published,
+        "source": document.source,
+    }
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    return Record(document=meta, text=cleaned.text, entities=tuple(ents), sentences=sentences)
+
+
+def prepare(document: Document) -> CleanText:
+    """Clean a document's text; raise InputError naming its source when unreadable."""
+    source = document.source or document.id[:12]
+    cleaned = clean(document.body if document.body is not None else document.raw, source)
+    limit = nlp_module.max_chars()
+    if len(cleaned.text) > limit:
+        raise InputError(source, f"text too long: {len(cleaned.text):,} characters "
+                                 f"(limit {limit:,}, see pipeline.cfg [limits])")
+    return cleaned
+
+
+def extract(document: Document) -> tuple[CleanText, Record]:
+    """Run the whole read path on one document."""
+    cleaned = prepare(document)
+    doc = nlp_module.load()(cleaned.text)
+    return cleaned, record(document, cleaned, doc)
+
+
+def extract_many(items: Iterable[tuple[Document, CleanText]], batch_size: int = 16
+                 ) -> Iterator[tuple[Document, CleanText, Record]]:
+    """Extract many already-cleaned documents (see :func:`prepare`) with ``nlp.pipe``."""
+    nlp = nlp_module.load()
+    pairs = list(items)
+    docs = nlp.pipe((cleaned.text for _, cleaned in pairs), batch_size=batch_size)
+    for (document, cleaned), doc in zip(pairs, docs):
+        yield document, cleaned, record(document, cleaned, doc)

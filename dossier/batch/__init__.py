@@ -1,0 +1,2 @@
+"""Batch runners: the same stages over many documents. Parallelism lives here,
+never inside the stages."""

@@ -1,0 +1,219 @@
+"""The ``dossier`` command: thin wrappers over importable functions.
+
+Known errors (:class:`~dossier.errors.DossierError`) become one clean line on
+stderr and a non-zero exit; anything else keeps its traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dossier.errors import DossierError, InputError
+
+app = typer.Typer(help="Dossier: a sourced, time-aware record of armed groups from the news.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite path (default: $DOSSIER_DB or ./dossier.db).")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(code)
+
+
+@app.command("extract")
+def extract_cli(
+    file: Annotated[str, typer.Argument(help="Article file (.txt, .html, .jsonl) or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Extract the record of one article (EXTRACTION_SCHEMA.md); touches no store."""
+    from dossier.assemble import extract
+    from dossier.ingest import read_paths
+
+    produced = 0
+    for item in read_paths([file]):
+        if isinstance(item, InputError):
+            err.print(f"[red]skipped[/red] {escape(str(item))}")
+            continue
+        try:
+            cleaned, record = extract(item)
+        except InputError as exc:
+            err.print(f"[red]skipped[/red] {escape(str(exc))}")
+            continue
+        produced += 1
+        if as_json:
+            sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_record(record, cleaned.repairs)
+    if not produced:
+        raise typer.Exit(1)
+
+
+def _print_record(record, repairs: dict[str, int]) -> None:
+    title = record.document.get("title") or record.document.get("source")
+    out.print(f"[bold]{escape(str(title))}[/bold]")
+    out.print(f"repairs: {escape(json.dumps(repairs))}")
+    table = Table("id", "type", "name", "aliases", "mentions")
+    for e in record.entities:
+        table.add_row(e.id, e.type, escape(e.name), escape("; ".join(e.aliases)),
+                      str(len(e.mentions)))
+    out.print(table)
+
+
+@app.command("ingest")
+def ingest_cli(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
+    db: DbOption = None,
+) -> None:
+    """Read articles, extract them and store the records."""
+    from dossier.batch.local import ingest
+    from dossier.store import open_store
+
+    try:
+        store = open_store(db)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  transient=False, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        def on_failure(error: InputError) -> None:
+            progress.console.print(f"[red]skipped[/red] {escape(str(error))}")
+
+        report = ingest(paths, store, on_progress=on_progress, on_failure=on_failure)
+    counts = store.counts()
+    out.print(f"stored {len(report.stored)} new, {len(report.duplicates)} already stored, "
+              f"{len(report.failures)} failed; the store now holds {counts['documents']} "
+              f"documents and {counts['entities']} entities ({escape(store.url)})")
+    store.close()
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_cli(
+    name: Annotated[str, typer.Argument(help="Any name or alias of the entity.")],
+    db: DbOption = None,
+    sentences: Annotated[int, typer.Option(help="How many sentences to show.")] = 10,
+) -> None:
+    """Print the profile of an entity found by any of its aliases."""
+    from dossier import query
+    from dossier.store import open_store
+
+    store = open_store(db)
+    found = query.find(store, name)
+    if not found:
+        hints = query.suggestions(store, name)
+        hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
+        raise _fail(f"no entity known as {name!r}.{hint}")
+    for entity in found:
+        _print_profile(query.profile(store, entity, sentences=sentences))
+    store.close()
+
+
+def _print_profile(p) -> None:
+    e = p.entity
+    out.rule(f"[bold]{escape(e.name)}[/bold]  ({e.type})")
+    out.print(f"[bold]aliases[/bold]: {escape(', '.join(f'{a} ({n})' for a, n in p.aliases))}")
+    out.print(f"[bold]seen[/bold]: {len(p.documents)} document(s), first {p.first_seen}, "
+              f"last {p.last_seen}  (* = ingest date, publication date unknown)")
+    docs = Table("date", "title / source", "mentions", box=None)
+    for d in p.documents:
+        docs.add_row(d.date, escape(d.title or d.source or d.id[:12]), str(d.mentions))
+    out.print(docs)
+    if p.co_mentioned:
+        out.print("[bold]most often mentioned with[/bold]: " + escape(", ".join(
+            f"{other.name} ({other.type}, {n} doc{'s' if n > 1 else ''})"
+            for other, n in p.co_mentioned)))
+    out.print("[bold]sentences[/bold]:")
+    for _doc_id, sentence in p.sentences:
+        out.print(f"  • {escape(sentence)}")
+
+
+@app.command("eval")
+def eval_cli(
+    directory: Annotated[Path, typer.Argument(help="Folder of NAME.txt with NAME.gold.json.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    save: Annotated[Optional[Path], typer.Option(help="Also write each NAME.json here.")] = None,
+    details: Annotated[bool, typer.Option(
+        "--details", help="List each document's missed, spurious and mistyped entities.")] = False,
+) -> None:
+    """Score `dossier extract` against gold annotations (entity P/R/F1, plain and typed)."""
+    from dossier import evaluate
+    from dossier.assemble import extract
+    from dossier.ingest import read_file
+
+    card = evaluate.Scorecard()
+    pairs = list(evaluate.gold_pairs(directory))
+    if not pairs:
+        raise _fail(f"{directory}: no NAME.txt with NAME.gold.json beside it")
+    if save:
+        save.mkdir(parents=True, exist_ok=True)
+    for name, text_file, gold_file in pairs:
+        item = next(read_file(text_file))
+        if isinstance(item, InputError):
+            pred = {}
+            err.print(f"[red]skipped[/red] {escape(str(item))}")
+        else:
+            pred = extract(item)[1].to_dict()
+        if save:
+            (save / f"{name}.json").write_text(json.dumps(pred, ensure_ascii=False), "utf-8")
+        gold = evaluate.load_gold(gold_file)
+        evaluate.score(gold, pred, card)
+        if details:
+            _print_errors(name, evaluate.entity_errors(gold, pred))
+    scores = card.as_dict()
+    if as_json:
+        print(json.dumps(scores))
+        return
+    for part, s in scores.items():
+        out.print(f"{part:16s} P {s['p']:.2f}  R {s['r']:.2f}  F1 {s['f1']:.2f}  "
+                  f"(pred {s['pred']}, gold {s['gold']})")
+
+
+def _print_errors(name: str, errors) -> None:
+    out.print(f"[bold]{escape(name)}[/bold]")
+    for label, items in (("missed", errors.missed), ("spurious", errors.spurious),
+                         ("mistyped", [f"{n}: {p} (gold {g})" for n, p, g in errors.mistyped])):
+        if items:
+            out.print(f"  {label}: {escape('; '.join(items))}")
+
+
+@app.command("demo")
+def demo_cli(
+    db: DbOption = None,
+    name: Annotated[str, typer.Option(help="Entity whose profile to print.")] = "ISKP",
+) -> None:
+    """Ingest the bundled sample articles and print a profile."""
+    samples = resources.files("dossier").joinpath("samples", "articles")
+    ingest_cli([str(samples)], db=db)
+    show_cli(name, db=db, sentences=10)
+
+
+def main() -> None:
+    """Entry point of the ``dossier`` command."""
+    try:
+        app()
+    except DossierError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

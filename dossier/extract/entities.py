@@ -1,0 +1,273 @@
+"""Typed entity mentions from a processed Doc (EXTRACTION_SCHEMA.md, "Entity types").
+
+``mentions(doc)`` reads the entities the gazetteer and the model left on the Doc
+and returns :class:`~dossier.model.Mention` items in the schema's five types:
+
+* gazetteer spans keep the gazetteer's type;
+* model labels map through ``vocab/entity_types.yaml``; a GPE is a ``state`` when
+  the states gazetteer knows it, else a ``place``;
+* names shaped like armed groups (``vocab/shapes.yaml``: "... Front",
+  "... Brigades", "militant group X", "X militants") become ``armed_group``;
+* a state or its demonym followed by a force noun ("US military", "Afghan
+  commandos", "Nigerien soldiers") becomes one ``organization`` mention;
+* a title in front of a person ("Mr Clarke") joins the mention's surface form;
+* dates, numbers, bare nationalities, facilities and stray words are dropped.
+
+Grouping mentions into entities is the job of :mod:`dossier.extract.reference`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dossier.extract.gazetteer import TYPE_OF_LABEL
+from dossier.model import Mention
+from dossier.vocabulary import Shapes, Vocabulary, name_key
+
+_TRAILING = ".,;:!?'’\"”“)(-–—"
+_LEADING = "\"“”'‘’(-–— "
+
+
+def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
+    """Every typed entity mention in ``doc``, in text order."""
+    shapes = vocab.shapes
+    states = {name_key(n) for e in vocab.by_type("state") for n in e.all_names}
+    demonyms = vocab.demonym_index()
+    forces = list(_state_forces(doc, shapes, demonyms))
+    taken = {i for m, span in forces for i in range(span.start, span.end)}
+    found: list[Mention] = [m for m, _ in forces]
+    spellings = vocab.spellings()
+    for ent in doc.ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        mention = _typed(ent, shapes, states, spellings)
+        if mention is not None:
+            found.append(mention)
+            taken.update(range(ent.start, ent.end))
+    found.extend(_cued_groups(doc, shapes, taken, demonyms))
+    return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str]
+           ) -> Mention | None:
+    """One entity span → a typed mention, or None when it is no entity."""
+    span = _trim(ent)
+    if span is None:
+        return None
+    kb_id = ent.kb_id_ or None
+    if ent.label_ in TYPE_OF_LABEL:
+        mention = _mention(span, TYPE_OF_LABEL[ent.label_], "gazetteer", kb_id)
+        return replace(mention, spelling=spellings.get(name_key(mention.text)))
+    type_ = shapes.model_labels.get(ent.label_)
+    if type_ is None or not _looks_like_name(span, shapes):
+        return None
+    if all(_is_title(t, shapes) or t.is_punct for t in span):
+        return None  # a bare rank or honorific ("Sgt", "Supt.")
+    if type_ in ("person", "organization") and span.end < len(span.doc) \
+            and span.doc[span.end].lower_ in shapes.facility_nouns:
+        return None  # "the Weheliye hotel": part of a facility's name
+    titled = _person_after_title(span, shapes)
+    if titled is not None:
+        # "Archbishop Laurent Lompo", "Isulan Mayor Marites Pallasigue": whatever
+        # the model's label, a title before a name makes the name a person's.
+        return _mention(titled, "person", "model")
+    if len(span) == 1 and _title_before(span, shapes):
+        type_ = "person"  # "Mr Clarke", whatever label the model gave "Clarke"
+    if span[0].text in shapes.person_name_openers and len(span) > 1 \
+            and not _armed_group_shape(span, shapes):
+        type_ = "person"  # "Abu Turaife"
+    admin_of = _place_after_admin_word(span, shapes)
+    if admin_of is not None:
+        return _mention(admin_of, "place", "model")  # "department of Arauca"
+    if ent.label_ == "GPE" and name_key(span.text) in states:
+        type_ = "state"
+    if type_ in ("organization", "person") and _armed_group_shape(span, shapes):
+        return _mention(span, "armed_group", "shape")
+    if type_ == "person":
+        span = _with_title(span, shapes)
+    return _mention(span, type_, "model")
+
+
+def _mention(span: Span, type_: str, source: str, kb_id: str | None = None) -> Mention:
+    start, end = span.start_char, span.end_char
+    text = span.doc.text
+    while end > start and text[end - 1] in _TRAILING:
+        # Keep the dot of an abbreviation that is part of the name ("Jr.", "U.S.").
+        if text[end - 1] == "." and end - start > 2 and text[end - 3] == ".":
+            break
+        end -= 1
+    for suffix in ("'s", "’s"):
+        if text[start:end].endswith(suffix):
+            end -= len(suffix)
+    while start < end and text[start] in _LEADING:
+        start += 1
+    return Mention(start, end, text[start:end], type_, source, kb_id)
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a leading article and surrounding punctuation tokens."""
+    start, end = span.start, span.end
+    while start < end and (span.doc[start].lower_ in ("the", "a", "an")
+                           or span.doc[start].is_punct):
+        start += 1
+    while end > start and span.doc[end - 1].is_punct and span.doc[end - 1].text != ".":
+        end -= 1
+    while end > start and span.doc[end - 1].text in ("'s", "’s"):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(span.doc, start, end, label=span.label, kb_id=span.kb_id)
+
+
+def _looks_like_name(span: Span, shapes: Shapes) -> bool:
+    text = span.text.strip(_TRAILING + _LEADING)
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    if text in shapes.not_entities:
+        return False
+    if not any(t.text[:1].isupper() for t in span):
+        return False
+    # The model sometimes fuses a damaged quotation mark into a name ("âThey").
+    return not any(t.is_stop and t.text[:1].isupper() and t.lower_ not in ("of", "and")
+                   and t.i == span.start and len(span) == 1 for t in span)
+
+
+def _armed_group_shape(span: Span, shapes: Shapes) -> bool:
+    """A name shaped like an armed group's ("X Front", "Lashkar-e-X")."""
+    lower = span.text.casefold()
+    if any(w in lower for w in shapes.state_force_words):
+        return False
+    words = name_key(span.text).split()
+    if not words:
+        return False
+    if words[-1] in shapes.armed_group_heads and len(words) > 1:
+        return True
+    return any(w in shapes.armed_group_words for w in words)
+
+
+def _is_title(token: Token, shapes: Shapes) -> bool:
+    return token.text in shapes.person_titles or token.text.rstrip(".") in shapes.person_titles
+
+
+def _person_after_title(span: Span, shapes: Shapes) -> Span | None:
+    """The titled person inside a span: "Mayor Marites Pallasigue" in a longer name."""
+    for k, tok in enumerate(span):
+        rest = span[k + 1:]
+        if _is_title(tok, shapes) and len(rest) > 0 \
+                and all(t.text[:1].isupper() or t.is_punct for t in rest) \
+                and not any(_is_title(t, shapes) for t in rest):
+            return span[k:]
+    return None
+
+
+def _place_after_admin_word(span: Span, shapes: Shapes) -> Span | None:
+    """"department of Arauca" → "Arauca"."""
+    if len(span) > 2 and span[0].lower_ in shapes.place_admin_words and span[1].lower_ == "of":
+        return span[2:]
+    return None
+
+
+def _title_before(span: Span, shapes: Shapes) -> bool:
+    return span.start > 0 and _is_title(span.doc[span.start - 1], shapes)
+
+
+def _with_title(span: Span, shapes: Shapes) -> Span:
+    """Extend a person span left over titles ("Mr", "Gen.", "Commander")."""
+    start = span.start
+    while start > 0 and _is_title(span.doc[start - 1], shapes):
+        start -= 1
+    return span.doc[start:span.end]
+
+
+def _state_forces(doc: Doc, shapes: Shapes, demonyms: dict[str, str]
+                  ) -> Iterator[tuple[Mention, Span]]:
+    """"US military", "Afghan commandos", "US-led coalition": state force mentions."""
+    phrases = sorted(((p, cls) for cls, ps in shapes.state_forces.items() for p in ps),
+                     key=lambda pc: -len(pc[0]))
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        state_end = _state_word_end(doc, i, demonyms)
+        if state_end is None:
+            i += 1
+            continue
+        match = _force_phrase(doc, state_end, phrases)
+        if match is None:
+            i += 1
+            continue
+        end, cls = match
+        span = doc[tok.i:end]
+        state_id = demonyms[name_key(doc[tok.i:state_end].text)]
+        yield _mention(span, "organization", "state_force", f"{state_id}#{cls}"), span
+        i = end
+
+
+def _state_word_end(doc: Doc, i: int, demonyms: dict[str, str]) -> int | None:
+    """End of a state name or demonym starting at token ``i`` (up to 3 tokens)."""
+    if not doc[i].text[:1].isupper():
+        return None
+    for end in range(min(len(doc), i + 3), i, -1):
+        if name_key(doc[i:end].text) in demonyms and not doc[end - 1].is_punct:
+            return end
+    return None
+
+
+def _force_phrase(doc: Doc, start: int, phrases: list[tuple[str, str]]
+                  ) -> tuple[int, str] | None:
+    """A force noun phrase ("special forces", "-led coalition") at ``start``."""
+    for phrase, cls in phrases:
+        tokens = _phrase_tokens(phrase)
+        end = start + len(tokens)
+        if end > len(doc):
+            continue
+        words = [t.lower_ for t in doc[start:end]]
+        if words == tokens and not (end < len(doc) and _continues_name(doc[end])):
+            return end, cls
+    return None
+
+
+def _phrase_tokens(phrase: str) -> list[str]:
+    return phrase.replace("-", " - ").split()
+
+
+def _continues_name(tok: Token) -> bool:
+    # "Afghan Army Special Operations Command" is a named unit the model reads
+    # as a whole; stop the force phrase from cutting it.
+    return tok.text[:1].isupper() and tok.pos_ == "PROPN"
+
+
+def _cued_groups(doc: Doc, shapes: Shapes, taken: set[int], demonyms: dict[str, str]
+                 ) -> Iterator[Mention]:
+    """Names the model missed after a cue: "militant group Ansar Dine"."""
+    cue_tokens = [c.split() for c in shapes.armed_group_cues]
+    for i in range(len(doc)):
+        for cue in cue_tokens:
+            end = i + len(cue)
+            if [t.lower_ for t in doc[i:end]] != cue:
+                continue
+            j = end
+            while j < len(doc) and doc[j].pos_ == "PROPN" and j not in taken:
+                j += 1
+            if j > end and name_key(doc[end:j].text) not in demonyms:
+                span = doc[end:j]
+                taken.update(range(end, j))
+                yield _mention(span, "armed_group", "shape")
+
+
+@Language.factory("dossier_entities", requires=["doc.ents"], assigns=["doc._.mentions"])
+def make_entities(nlp: Language, name: str):
+    """Component: put the typed mentions on ``doc._.mentions``."""
+    from dossier import vocabulary
+
+    vocab = vocabulary.load()
+    if not Doc.has_extension("mentions"):
+        Doc.set_extension("mentions", default=None)
+
+    def entities_component(doc: Doc) -> Doc:
+        doc._.mentions = mentions(doc, vocab)
+        return doc
+
+    return entities_component

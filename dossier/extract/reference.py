@@ -1,0 +1,218 @@
+"""Within-document reference: group mentions into entities.
+
+Mentions join one entity when
+
+* they matched the same gazetteer entry (``ISIS`` and ``Islamic State``), or the
+  same state force ("Afghan forces" and "Afghan soldiers");
+* their names are equal after :func:`~dossier.vocabulary.name_key`
+  (``ISIS-K.`` and ``ISIS-K``; ``ISULAN`` and ``Isulan``);
+* one is a person's surname, with or without a title, and the other that
+  person's full name (``Mr Clarke`` → ``Colin P. Clarke``); the nearest full
+  name before it wins when several share the surname;
+* one is an acronym of the other's words, small words skipped, or follows it in
+  brackets
+  (``CSIS`` → ``Center for Strategic and International Studies``).
+
+The entity's type comes from its gazetteer entry when it has one, else from its
+most complete mention; its canonical name is the most complete surface form
+(most words, not an acronym, not in capitals); its aliases are every surface
+form seen, without titles' duplicates.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from dossier.model import Entity, Mention
+from dossier.vocabulary import Shapes, name_key
+
+_SOURCE_RANK = {"gazetteer": 0, "state_force": 1, "shape": 2, "model": 3}
+
+
+class _Groups:
+    """Union-find over mention indexes."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def strip_title(text: str, shapes: Shapes) -> str:
+    """A person's name without leading titles ("Mr Clarke" → "Clarke")."""
+    words = text.split()
+    while len(words) > 1 and (words[0] in shapes.person_titles
+                              or words[0].rstrip(".") in shapes.person_titles):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _merge_key(m: Mention, shapes: Shapes) -> str:
+    """The name key two mentions must share to be one entity."""
+    if m.type == "person":
+        return name_key(strip_title(m.text, shapes))
+    words = name_key(m.text).split()
+    if m.type == "place" and len(words) > 1 and words[-1] in shapes.place_admin_words:
+        words = words[:-1]  # "Hama province" is "Hama"
+    return " ".join(words)
+
+
+def surname_of(words: list[str], shapes: Shapes) -> str:
+    """The surname of a full name, generational suffixes aside ("Sotto" of "Vicente Sotto III")."""
+    while len(words) > 1 and words[-1] in shapes.name_suffixes:
+        words = words[:-1]
+    return words[-1]
+
+
+def acronym_of(words: list[str], shapes: Shapes) -> set[str]:
+    """Acronyms a multi-word name may go by: initials with and without small words."""
+    if len(words) < 2:
+        return set()
+    all_initials = "".join(w[0] for w in words if w[:1].isalpha()).upper()
+    content = "".join(w[0] for w in words
+                      if w[:1].isalpha() and w.casefold() not in shapes.acronym_stopwords).upper()
+    return {all_initials, content}
+
+
+def _is_acronym_text(text: str) -> bool:
+    letters = re.sub(r"[.\-]", "", text)
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
+
+
+def entities(mentions: list[Mention], shapes: Shapes, text: str) -> list[Entity]:
+    """Group ``mentions`` (in text order) of ``text`` into entities, numbered e1, e2, ..."""
+    n = len(mentions)
+    groups = _Groups(n)
+    by_kb: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.kb_id:
+            if m.kb_id in by_kb:
+                groups.union(by_kb[m.kb_id], i)
+            by_kb.setdefault(m.kb_id, i)
+        key = _merge_key(m, shapes)
+        if key in by_key:
+            groups.union(by_key[key], i)
+        by_key.setdefault(key, i)
+    _merge_surnames(mentions, groups, shapes)
+    _merge_acronyms(mentions, groups, shapes, text)
+    _merge_head_nouns(mentions, groups, shapes)
+
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        clusters[groups.find(i)].append(i)
+    ordered = sorted(clusters.values(), key=lambda idx: mentions[idx[0]].start)
+    return [_entity(f"e{k}", [mentions[i] for i in idx], shapes)
+            for k, idx in enumerate(ordered, 1)]
+
+
+def _merge_surnames(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
+    """A one-word name (or title + name) joins the full name ending in it.
+
+    Full names are the model's multi-word persons, and its multi-word
+    organisations when the short form reads as a person ("Akilov" after
+    "Rakhmat Akilov" that the model called an organisation).
+    """
+    full_names = [(i, strip_title(m.text, shapes).split()) for i, m in enumerate(mentions)
+                  if m.source == "model" and m.type in ("person", "organization")
+                  and len(strip_title(m.text, shapes).split()) > 1]
+    for i, m in enumerate(mentions):
+        words = strip_title(m.text, shapes).split()
+        if m.source != "model" or len(words) != 1:
+            continue
+        key = name_key(words[0])
+        candidates = [j for j, full in full_names
+                      if j != i and name_key(surname_of(full, shapes)) == key
+                      and (mentions[j].type == "person" or m.type == "person")]
+        if not candidates:
+            continue
+        before = [j for j in candidates if mentions[j].start < m.start]
+        groups.union(i, before[-1] if before else candidates[0])
+
+
+def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
+                    text: str) -> None:
+    """An acronym joins the long form it abbreviates, or that it follows in brackets
+    ("Society of African Missions (SMA)")."""
+    for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
+        if _is_acronym_text(short.text) and not _is_acronym_text(long_form.text) \
+                and short.type != "person" and long_form.type != "person" \
+                and text[long_form.end:short.start] == " (":
+            groups.union(i, j)
+    long_forms: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.type != "person" and not _is_acronym_text(m.text):
+            for acronym in acronym_of(re.findall(r"[^\W_]+", m.text), shapes):
+                long_forms.setdefault(acronym, i)
+    for i, m in enumerate(mentions):
+        if m.type == "person" or not _is_acronym_text(m.text):
+            continue
+        letters = re.sub(r"[.\-]", "", m.text)
+        j = long_forms.get(letters)
+        if j is None:
+            continue
+        # An acronym the gazetteer gave to something else yields to a long form
+        # the text itself spells out ("AFP" after "Armed Forces of the Philippines").
+        groups.union(i, j)
+
+
+def head_noun(words: list[str], shapes: Shapes) -> str | None:
+    """The head of a multi-word name: its last word before "of"/"for" ("Observatory"
+    of "Syrian Observatory for Human Rights", "Army" of "Philippine Army")."""
+    before = []
+    for w in words:
+        if w.casefold() in shapes.acronym_stopwords:
+            break
+        before.append(w)
+    return before[-1] if len(before) > 1 else None
+
+
+def _merge_head_nouns(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
+    """A one-word organisation mention that is the head of exactly one earlier
+    organisation name refers back to it ("the Observatory")."""
+    for i, m in enumerate(mentions):
+        if m.type != "organization" or m.source != "model" or len(m.text.split()) != 1:
+            continue
+        heads = {groups.find(j) for j, other in enumerate(mentions[:i])
+                 if other.type in ("organization", "armed_group")
+                 and head_noun(other.text.split(), shapes) == m.text}
+        if len(heads) == 1:
+            groups.union(i, heads.pop())
+
+
+def _completeness(m: Mention, shapes: Shapes) -> tuple:
+    text = strip_title(m.text, shapes) if m.type == "person" else m.text
+    return (not _is_acronym_text(text), not text.isupper(), len(text.split()), len(text))
+
+
+def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
+    kb_ids = [m.kb_id for m in group if m.kb_id and m.source == "gazetteer"]
+    typed_by = min(group, key=lambda m: (_SOURCE_RANK[m.source],
+                                         tuple(-x for x in _completeness(m, shapes))))
+    type_ = typed_by.type
+    last = surname_of(strip_title(typed_by.text, shapes).split(), shapes)
+    if not kb_ids and typed_by.source == "model" and any(
+            m.type == "person" and strip_title(m.text, shapes) == last for m in group):
+        # The model labels a surname and the full name inconsistently ("Rakhmat
+        # Akilov" ORG, "Akilov" PERSON); a surname read as a person's settles it.
+        type_ = "person"
+    best = max(group, key=lambda m: _completeness(m, shapes))
+    name = best.spelling or (strip_title(best.text, shapes) if best.type == "person"
+                             else best.text)
+    aliases: list[str] = []
+    for m in group:
+        if m.text not in aliases:
+            aliases.append(m.text)
+    mention_spans = tuple(sorted({(m.start, m.end) for m in group}))
+    kb_id = kb_ids[0] if kb_ids else next((m.kb_id for m in group if m.kb_id), None)
+    return Entity(id=entity_id, name=name, type=type_, aliases=tuple(aliases),
+                  mentions=mention_spans, kb_id=kb_id)

@@ -1,0 +1,81 @@
+"""Sources → :class:`~dossier.model.Document`, one module per source kind.
+
+``read_paths(paths)`` walks files, directories (recursively) and ``-`` (stdin)
+and yields either a Document or an :class:`~dossier.errors.InputError` for each
+article, so that one bad file never stops a batch. The caller decides what to do
+with the errors (the CLI prints one line each and goes on).
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from dossier.errors import InputError
+from dossier.ingest import html, jsonl, text
+from dossier.model import Document
+
+READERS = {
+    ".txt": text.read,
+    ".text": text.read,
+    ".md": text.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".jsonl": jsonl.read,
+    ".ndjson": jsonl.read,
+}
+MAX_FILE_BYTES = 50_000_000
+"""Largest file read (a JSONL dump may hold many articles); larger ones are refused."""
+
+
+def read_paths(paths: Iterable[str]) -> Iterator[Document | InputError]:
+    """Every article under ``paths``; unreadable ones come back as InputError."""
+    for raw_path in paths:
+        if raw_path == "-":
+            yield from _read_stdin()
+            continue
+        path = Path(raw_path)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file()
+                           and p.suffix.lower() in READERS)
+            if not files:
+                yield InputError(str(path), "directory holds no .txt, .html or .jsonl files")
+            for file in files:
+                yield from read_file(file)
+        elif path.is_file():
+            yield from read_file(path)
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def read_file(path: Path) -> Iterator[Document | InputError]:
+    """The articles of one file, chosen by its extension (unknown ones read as text)."""
+    reader = READERS.get(path.suffix.lower(), text.read)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield InputError(str(path), f"file too large: {size:,} bytes "
+                                        f"(limit {MAX_FILE_BYTES:,})")
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    yield from reader(raw, str(path))
+
+
+def _read_stdin() -> Iterator[Document | InputError]:
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        yield InputError("<stdin>", f"input too large (limit {MAX_FILE_BYTES:,} bytes)")
+        return
+    stripped = raw.lstrip()
+    if stripped.startswith(b"{"):
+        yield from jsonl.read(raw, "<stdin>")
+    elif stripped[:15].lower().startswith((b"<!doctype html", b"<html")):
+        yield from html.read(raw, "<stdin>")
+    else:
+        yield from text.read(raw, "<stdin>")
+
+
+__all__ = ["read_paths", "read_file", "READERS"]

@@ -1,0 +1,140 @@
+"""Frozen dataclasses that travel between the pipeline stages.
+
+A :class:`Document` is what ingest produces; :class:`CleanText` what ``clean``
+makes of it; a :class:`Record` is the extraction record of
+``EXTRACTION_SCHEMA.md``. Every offset in a Record is a ``[start, end)`` index
+into ``Record.text``.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ENTITY_TYPES = ("armed_group", "person", "organization", "state", "place")
+
+
+def document_id(raw: bytes) -> str:
+    """The identity of a document: the sha256 of its raw bytes."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as it arrived.
+
+    raw: the bytes as read (a file, a JSONL line, stdin).
+    source: path or URL it came from; ``line`` for JSONL sources.
+    body: text already pulled out of a container (HTML main text, a JSONL
+        ``text`` field); ``None`` means the text is ``raw`` itself.
+    """
+
+    raw: bytes
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    body: str | None = None
+    kind: str = "text"
+    meta: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return document_id(self.raw)
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text plus a count of each kind of repair made to get there."""
+
+    text: str
+    encoding: str
+    repairs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def repair_count(self) -> int:
+        return sum(self.repairs.values())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed span of the cleaned text, before mentions are grouped."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    source: str  # "gazetteer", "model", "shape", "state_force"
+    kb_id: str | None = None
+    # The gazetteer's spelling of this very name ("Soufan Group" for the
+    # surface form "Soufan. Group"), when the gazetteer matched it.
+    spelling: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[tuple[int, int], ...]
+    kb_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "type": self.type,
+                "aliases": list(self.aliases), "mentions": [list(m) for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class Record:
+    """The extraction record of one document (EXTRACTION_SCHEMA.md)."""
+
+    document: dict[str, Any]
+    text: str
+    entities: tuple[Entity, ...]
+    relations: tuple[dict[str, Any], ...] = ()
+    quotes: tuple[dict[str, Any], ...] = ()
+    claims: tuple[dict[str, Any], ...] = ()
+    events: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+    # Sentence spans of ``text``: kept for the store (profiles quote the
+    # sentence a mention is in), not part of the interchange JSON.
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def sentence_of(self, start: int) -> tuple[int, int]:
+        """The sentence span holding offset ``start`` (the whole text if unknown)."""
+        for span in self.sentences:
+            if span[0] <= start < span[1]:
+                return span
+        return (0, len(self.text))
+
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "document": dict(self.document),
+            "text": self.text,
+            "entities": [e.to_dict() for e in self.entities],
+            "relations": [dict(r) for r in self.relations],
+            "quotes": [dict(q) for q in self.quotes],
+            "claims": [dict(c) for c in self.claims],
+            "events": [dict(e) for e in self.events],
+        }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        ents = tuple(
+            Entity(id=e["id"], name=e["name"], type=e["type"], aliases=tuple(e["aliases"]),
+                   mentions=tuple(tuple(m) for m in e["mentions"]), kb_id=e.get("kb_id"))
+            for e in data["entities"])
+        return cls(document=dict(data["document"]), text=data["text"], entities=ents,
+                   relations=tuple(data.get("relations", ())), quotes=tuple(data.get("quotes", ())),
+                   claims=tuple(data.get("claims", ())), events=tuple(data.get("events", ())),
+                   notes=tuple(data.get("notes", ())))
+
+
+__all__ = ["ENTITY_TYPES", "Document", "CleanText", "Mention", "Entity", "Record",
+           "document_id", "asdict"]

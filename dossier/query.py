@@ -1,0 +1,56 @@
+"""The read side: find entities by name and build their profiles.
+
+What the CLI, the web pages and the exports show comes from here, over the
+:class:`~dossier.store.base.Store` interface.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from dossier.store.base import DocumentRow, EntityRow, Store
+
+SUGGESTION_CUTOFF = 60
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Dossier knows of one entity across the stored documents."""
+
+    entity: EntityRow
+    aliases: list[tuple[str, int]]
+    documents: list[DocumentRow]
+    co_mentioned: list[tuple[EntityRow, int]]
+    sentences: list[tuple[str, str]]
+
+    @property
+    def first_seen(self) -> str | None:
+        dates = sorted(d.date for d in self.documents)
+        return dates[0] if dates else None
+
+    @property
+    def last_seen(self) -> str | None:
+        dates = sorted(d.date for d in self.documents)
+        return dates[-1] if dates else None
+
+
+def find(store: Store, name: str) -> list[EntityRow]:
+    """Entities known by ``name`` (any alias; case, accents and punctuation aside)."""
+    return store.find_entities(name)
+
+
+def suggestions(store: Store, name: str, limit: int = 5) -> list[str]:
+    """Known aliases closest to ``name``, for "did you mean"."""
+    choices = store.alias_names()
+    found = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit,
+                            score_cutoff=SUGGESTION_CUTOFF, processor=str.casefold)
+    return [alias for alias, _score, _ in found]
+
+
+def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int = 10) -> Profile:
+    """Build the profile of one entity."""
+    return Profile(entity=entity, aliases=store.entity_aliases(entity.id),
+                   documents=store.entity_documents(entity.id),
+                   co_mentioned=store.co_mentioned(entity.id, related),
+                   sentences=store.entity_sentences(entity.id, sentences))

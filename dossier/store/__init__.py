@@ -1,0 +1,30 @@
+"""Storage behind one interface: :func:`open_store` takes a SQLAlchemy URL.
+
+SQLite (``sqlite:///dossier.db``, the default) and PostgreSQL
+(``postgresql+psycopg://...``) share one implementation; the few differences sit
+in :mod:`dossier.store.sql`. Nothing outside this package writes SQL.
+"""
+from __future__ import annotations
+
+import os
+
+from dossier.store.base import DocumentRow, EntityRow, Store
+from dossier.store.sql import SQLStore
+
+DEFAULT_URL = "sqlite:///dossier.db"
+
+
+def default_url() -> str:
+    """``DOSSIER_DB`` when set, else ``./dossier.db``."""
+    return os.environ.get("DOSSIER_DB") or DEFAULT_URL
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and migrate) the store at ``url``; a bare path means a SQLite file."""
+    url = url or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return SQLStore(url)
+
+
+__all__ = ["open_store", "default_url", "Store", "EntityRow", "DocumentRow", "DEFAULT_URL"]

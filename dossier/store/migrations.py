@@ -1,0 +1,58 @@
+"""Named, recorded schema migrations. Each runs once per database, in order.
+
+A migration is a function of a SQLAlchemy connection; its name is recorded in
+``schema_migrations`` when it has run. Add new ones at the end; never edit one
+that has shipped.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, inspect, select
+
+from dossier.store import schema
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
+
+
+def migration(name: str):
+    """Register ``fn`` as the migration called ``name``."""
+    def register(fn: Callable[[Connection], None]):
+        MIGRATIONS.append((name, fn))
+        return fn
+    return register
+
+
+@migration("0001_initial")
+def _initial(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.documents, schema.entities, schema.aliases, schema.mentions,
+        schema.assertions, schema.sources, schema.failures])
+
+
+def applied(conn: Connection) -> list[str]:
+    """Names of the migrations this database has run."""
+    if not inspect(conn).has_table("schema_migrations"):
+        return []
+    return [r[0] for r in conn.execute(select(schema.schema_migrations.c.name))]
+
+
+def migrate(conn: Connection) -> list[str]:
+    """Run the migrations not yet applied; return their names."""
+    schema.schema_migrations.create(conn, checkfirst=True)
+    done = set(applied(conn))
+    ran = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        fn(conn)
+        conn.execute(schema.schema_migrations.insert().values(
+            name=name, applied_at=datetime.now(timezone.utc)))
+        ran.append(name)
+    return ran
+
+
+def version() -> str:
+    """The newest migration this code knows."""
+    return MIGRATIONS[-1][0]

@@ -1,0 +1,110 @@
+"""The tables, as SQLAlchemy Core metadata. Versioned by :mod:`dossier.store.migrations`.
+
+documents   one row per article: raw bytes, cleaned text, metadata, repairs
+entities    cross-document entities: canonical name, type, gazetteer id
+aliases     every surface form an entity was seen under, with a count
+mentions    one row per mention: document, entity, offsets, its sentence
+assertions  relations, claims, events, quotes: what is said, once
+sources     who said an assertion: document, evidence span, report time,
+            extractor version, hedged, confidence (agreement = many sources)
+failures    inputs that could not be read or processed, with the reason
+"""
+from __future__ import annotations
+
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of raw bytes
+    Column("source", Text),
+    Column("title", Text),
+    Column("published", String(10)),  # report time, YYYY-MM-DD, when known
+    Column("kind", String(20), nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("encoding", String(40)),
+    Column("repairs", JSON, nullable=False),
+    Column("extractor_version", String(60), nullable=False),
+    Column("ingested_at", DateTime, nullable=False),  # system time
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("kb_id", String(120)),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_entities_kb_id", "kb_id"),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("alias", Text, primary_key=True),
+    Column("alias_key", Text, nullable=False),
+    Column("count", Integer, nullable=False, default=1),
+    Index("ix_aliases_key", "alias_key"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False),
+    Column("local_id", String(20), nullable=False),  # the entity's id in the record
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Index("ix_mentions_entity", "entity_id"),
+    Index("ix_mentions_document", "document_id"),
+)
+
+assertions = Table(
+    "assertions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # relation, claim, event, quote
+    Column("subject_id", Integer, ForeignKey("entities.id")),
+    Column("predicate", String(40)),  # relation predicate or claim kind
+    Column("object_id", Integer, ForeignKey("entities.id")),
+    Column("valid_from", String(10)),  # valid time: since / as_of / event date
+    Column("valid_to", String(10)),
+    Column("value", JSON),  # the rest: claim numbers, event description, quote text
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_assertions_subject", "subject_id"),
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assertion_id", Integer, ForeignKey("assertions.id"), nullable=False),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("report_time", String(10)),
+    Column("report_time_is_ingest", Boolean, nullable=False, default=False),
+    Column("extractor_version", String(60), nullable=False),
+    Column("hedged", Boolean, nullable=False, default=False),
+    Column("confidence", Float),
+    UniqueConstraint("assertion_id", "document_id", "span_start", "span_end"),
+)
+
+failures = Table(
+    "failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+)

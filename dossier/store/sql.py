@@ -1,0 +1,202 @@
+"""The SQLAlchemy store, for SQLite and PostgreSQL alike.
+
+Writes happen in one transaction per document: a document, its mentions and
+entities land together or not at all, so a failure never leaves half a document
+and never touches what was stored before. Every query is built with SQLAlchemy
+expressions and bound parameters; article text never becomes SQL.
+
+Cross-document entities are resolved here on the way in, in this order: the same
+gazetteer id; else the same type and an alias with the same name key; else a new
+entity. (User merges and fuzzy matching come with the knowledge-base layer.)
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, create_engine, event, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from dossier.assemble import EXTRACTOR_VERSION
+from dossier.errors import StorageError
+from dossier.model import CleanText, Document, Entity, Record
+from dossier.store import migrations
+from dossier.store.base import DocumentRow, EntityRow
+from dossier.store.schema import aliases, documents, entities, failures, mentions
+from dossier.vocabulary import name_key
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class SQLStore:
+    """A :class:`~dossier.store.base.Store` over any SQLAlchemy URL."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            with self.engine.begin() as conn:
+                migrations.migrate(conn)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot open store {self._safe_url()}: {exc.orig or exc}") from exc
+
+    def _safe_url(self) -> str:
+        try:
+            return self.engine.url.render_as_string(hide_password=True)
+        except AttributeError:
+            return self.url.split("@")[-1]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -----------------------------------------------------------
+    def has_document(self, document_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.id).where(
+                documents.c.id == document_id)).first() is not None
+
+    def add(self, document: Document, cleaned: CleanText, record: Record) -> bool:
+        """Store a document and its record; False when it was stored before."""
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(documents.c.id).where(
+                        documents.c.id == document.id)).first():
+                    return False
+                conn.execute(documents.insert().values(
+                    id=document.id, source=document.source, title=document.title,
+                    published=document.published, kind=document.kind, raw=document.raw,
+                    text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
+                    extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
+                for entity in record.entities:
+                    entity_id = self._resolve(conn, entity)
+                    self._add_aliases(conn, entity_id, entity)
+                    conn.execute(mentions.insert(), [
+                        {"document_id": document.id, "entity_id": entity_id,
+                         "local_id": entity.id, "start": s, "end": e,
+                         "text": record.text[s:e],
+                         "sentence_start": record.sentence_of(s)[0],
+                         "sentence_end": record.sentence_of(s)[1]}
+                        for s, e in entity.mentions])
+            return True
+        except SQLAlchemyError as exc:
+            raise StorageError(f"{document.source}: could not store document "
+                               f"{document.id[:12]}: {exc.orig or exc}") from exc
+
+    def _resolve(self, conn: Connection, entity: Entity) -> int:
+        if entity.kb_id:
+            row = conn.execute(select(entities.c.id).where(
+                entities.c.kb_id == entity.kb_id)).first()
+            if row:
+                return row[0]
+        keys = {name_key(a) for a in (entity.name, *entity.aliases)} - {""}
+        row = conn.execute(
+            select(entities.c.id).join(aliases, aliases.c.entity_id == entities.c.id)
+            .where(and_(entities.c.type == entity.type, aliases.c.alias_key.in_(keys),
+                        entities.c.kb_id.is_(None) if not entity.kb_id else True))
+            .order_by(entities.c.id)).first()
+        if row:
+            return row[0]
+        return conn.execute(entities.insert().values(
+            name=entity.name, type=entity.type, kb_id=entity.kb_id,
+            created_at=_now())).inserted_primary_key[0]
+
+    def _add_aliases(self, conn: Connection, entity_id: int, entity: Entity) -> None:
+        for alias in dict.fromkeys((entity.name, *entity.aliases)):
+            updated = conn.execute(aliases.update().where(and_(
+                aliases.c.entity_id == entity_id, aliases.c.alias == alias))
+                .values(count=aliases.c.count + 1))
+            if updated.rowcount == 0:
+                conn.execute(aliases.insert().values(
+                    entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=1))
+
+    def add_failure(self, source: str, stage: str, reason: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(failures.insert().values(source=source, stage=stage,
+                                                  reason=reason, at=_now()))
+
+    # -- reading -----------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (documents, entities, aliases, mentions, failures)}
+
+    def find_entities(self, name: str) -> list[EntityRow]:
+        """Entities with an alias equal to ``name`` (case, accents, punctuation aside)."""
+        key = name_key(name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities).join(aliases, aliases.c.entity_id == entities.c.id)
+                .where(aliases.c.alias_key == key).distinct().order_by(entities.c.id)).all()
+        return [EntityRow(r.id, r.name, r.type, r.kb_id) for r in rows]
+
+    def alias_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(aliases.c.alias).distinct())]
+
+    def entity(self, entity_id: int) -> EntityRow | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+        return EntityRow(r.id, r.name, r.type, r.kb_id) if r else None
+
+    def entity_aliases(self, entity_id: int) -> list[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(aliases.c.alias, aliases.c.count)
+                                .where(aliases.c.entity_id == entity_id)
+                                .order_by(aliases.c.count.desc(), aliases.c.alias)).all()
+        return [(r[0], r[1]) for r in rows]
+
+    def entity_documents(self, entity_id: int) -> list[DocumentRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title,
+                       documents.c.published, documents.c.ingested_at,
+                       func.count(mentions.c.id).label("n"))
+                .join(mentions, mentions.c.document_id == documents.c.id)
+                .where(mentions.c.entity_id == entity_id)
+                .group_by(documents.c.id, documents.c.source, documents.c.title,
+                          documents.c.published, documents.c.ingested_at)
+                .order_by(documents.c.published, documents.c.ingested_at)).all()
+        return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at, r.n)
+                for r in rows]
+
+    def co_mentioned(self, entity_id: int, limit: int = 10) -> list[tuple[EntityRow, int]]:
+        """Entities sharing documents with ``entity_id``, most shared first."""
+        mine = select(mentions.c.document_id).where(mentions.c.entity_id == entity_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id,
+                       func.count(func.distinct(mentions.c.document_id)).label("docs"),
+                       func.count(mentions.c.id).label("n"))
+                .join(mentions, mentions.c.entity_id == entities.c.id)
+                .where(and_(mentions.c.document_id.in_(mine), entities.c.id != entity_id))
+                .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
+                .order_by(func.count(func.distinct(mentions.c.document_id)).desc(),
+                          func.count(mentions.c.id).desc(), entities.c.name)
+                .limit(limit)).all()
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
+
+    def entity_sentences(self, entity_id: int, limit: int = 20) -> list[tuple[str, str]]:
+        """(document id, sentence) for each sentence mentioning the entity, once each."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(mentions.c.document_id, mentions.c.sentence_start,
+                       mentions.c.sentence_end, documents.c.text)
+                .join(documents, documents.c.id == mentions.c.document_id)
+                .where(mentions.c.entity_id == entity_id)
+                .distinct().order_by(mentions.c.document_id, mentions.c.sentence_start)).all()
+        out = []
+        for r in rows[:limit]:
+            out.append((r.document_id, r.text[r.sentence_start:r.sentence_end].strip()))
+        return out

@@ -1,0 +1,209 @@
+"""Loads and validates the data files under ``dossier/vocab`` — their only reader.
+
+Gazetteers (``armed_groups.yaml``, ``organizations.yaml``, ``states.yaml``,
+``places.yaml``) become :class:`GazetteerEntry` rows; ``shapes.yaml`` and
+``entity_types.yaml`` become :class:`Shapes`. A malformed file raises
+:class:`VocabularyError` naming the file and the key, at first load.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from dossier.errors import VocabularyError
+
+GAZETTEERS = {
+    "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country"}),
+    "organizations.yaml": ("organization", {"id", "name", "aliases", "kind", "based_in"}),
+    "states.yaml": ("state", {"id", "name", "aliases", "demonyms"}),
+    "places.yaml": ("place", {"id", "name", "aliases", "state"}),
+}
+
+
+def name_key(text: str) -> str:
+    """The form two names are compared in: accents off, casefolded, words only.
+
+    ``"Soufan. Group"``, ``"soufan group"`` and ``"Soufan Group"`` share a key;
+    so do ``"al-Qaeda"`` and ``"Al Qaeda"``. A leading article and a trailing
+    possessive are dropped.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    words = re.findall(r"[^\W_]+", text)
+    if words and words[0] in ("the", "a", "an") and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One named thing the gazetteers know: its id, type, name and aliases."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    parent: str | None = None
+    countries: tuple[str, ...] = ()
+    kind: str | None = None
+    based_in: str | None = None
+    demonyms: tuple[str, ...] = ()
+    state: str | None = None
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """Name shapes and word lists from ``shapes.yaml`` and ``entity_types.yaml``."""
+
+    model_labels: dict[str, str]
+    armed_group_heads: frozenset[str]
+    armed_group_words: frozenset[str]
+    armed_group_cues: tuple[str, ...]
+    state_force_words: tuple[str, ...]
+    state_forces: dict[str, tuple[str, ...]]
+    person_titles: frozenset[str]
+    not_entities: frozenset[str]
+    acronym_stopwords: frozenset[str]
+    name_suffixes: frozenset[str]
+    person_name_openers: frozenset[str]
+    place_admin_words: frozenset[str]
+    facility_nouns: frozenset[str]
+
+    def force_class(self, noun: str) -> str | None:
+        """The state-force class ("ground", "special", ...) of a noun, if any."""
+        noun = noun.casefold()
+        for cls, nouns in self.state_forces.items():
+            if noun in nouns:
+                return cls
+        return None
+
+
+@dataclass
+class Vocabulary:
+    """Everything in ``dossier/vocab``, loaded once."""
+
+    entries: dict[str, GazetteerEntry] = field(default_factory=dict)
+    shapes: Shapes | None = None
+
+    def by_type(self, type_: str) -> list[GazetteerEntry]:
+        return [e for e in self.entries.values() if e.type == type_]
+
+    def spellings(self) -> dict[str, str]:
+        """Name key of every gazetteer name and alias → its spelling in the gazetteer."""
+        if not hasattr(self, "_spellings"):
+            self._spellings = {}
+            for entry in self.entries.values():
+                for form in entry.all_names:
+                    self._spellings.setdefault(name_key(form), form)
+        return self._spellings
+
+    def demonym_index(self) -> dict[str, str]:
+        """Name key of every state name, alias and demonym → state entry id."""
+        index: dict[str, str] = {}
+        for entry in self.by_type("state"):
+            for form in (*entry.all_names, *entry.demonyms):
+                index.setdefault(name_key(form), entry.id)
+        return index
+
+
+def _read_yaml(name: str) -> Any:
+    path = resources.files("dossier.vocab").joinpath(name)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise VocabularyError(f"vocab/{name}: file missing from the package") from exc
+    except yaml.YAMLError as exc:
+        raise VocabularyError(f"vocab/{name}: not valid YAML: {exc}") from exc
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise VocabularyError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _load_gazetteer(name: str, type_: str, allowed: set[str]) -> list[GazetteerEntry]:
+    data = _read_yaml(name)
+    if not isinstance(data, list):
+        raise VocabularyError(f"vocab/{name}: expected a list of entries")
+    out = []
+    for n, row in enumerate(data, 1):
+        where = f"vocab/{name} entry {n}"
+        if not isinstance(row, dict):
+            raise VocabularyError(f"{where}: expected a mapping, got {row!r}")
+        unknown = set(row) - allowed
+        if unknown:
+            raise VocabularyError(f"{where} ({row.get('id')}): unknown keys {sorted(unknown)}")
+        for key in ("id", "name"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise VocabularyError(f"{where}: missing or empty '{key}'")
+        out.append(GazetteerEntry(
+            id=row["id"], type=type_, name=row["name"].strip(),
+            aliases=_str_list(row.get("aliases"), f"{where} aliases"),
+            parent=row.get("parent"), countries=_str_list(row.get("country"), f"{where} country"),
+            kind=row.get("kind"), based_in=row.get("based_in"),
+            demonyms=_str_list(row.get("demonyms"), f"{where} demonyms"), state=row.get("state")))
+    return out
+
+
+def _load_shapes() -> Shapes:
+    types = _read_yaml("entity_types.yaml")
+    shapes = _read_yaml("shapes.yaml")
+    where = "vocab/shapes.yaml"
+    try:
+        labels = dict(types["model_labels"])
+        for label, type_ in labels.items():
+            if type_ not in types["types"]:
+                raise VocabularyError(f"vocab/entity_types.yaml model_labels.{label}: "
+                                      f"unknown type {type_!r}")
+        forces = {cls: tuple(n.casefold() for n in _str_list(nouns, f"{where} state_forces.{cls}"))
+                  for cls, nouns in shapes["state_forces"].items()}
+        return Shapes(
+            model_labels=labels,
+            armed_group_heads=frozenset(_str_list(shapes["armed_group_heads"], where)),
+            armed_group_words=frozenset(_str_list(shapes["armed_group_words"], where)),
+            armed_group_cues=_str_list(shapes["armed_group_cues"], where),
+            state_force_words=_str_list(shapes["state_force_words"], where),
+            state_forces=forces,
+            person_titles=frozenset(_str_list(shapes["person_titles"], where)),
+            not_entities=frozenset(_str_list(shapes["not_entities"], where)),
+            acronym_stopwords=frozenset(_str_list(shapes["acronym_stopwords"], where)),
+            name_suffixes=frozenset(_str_list(shapes["name_suffixes"], where)),
+            person_name_openers=frozenset(_str_list(shapes["person_name_openers"], where)),
+            place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),
+            facility_nouns=frozenset(_str_list(shapes["facility_nouns"], where)),
+        )
+    except KeyError as exc:
+        raise VocabularyError(f"{where}: missing key {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load() -> Vocabulary:
+    """Load and validate every vocabulary file (cached)."""
+    vocab = Vocabulary()
+    for name, (type_, allowed) in GAZETTEERS.items():
+        for entry in _load_gazetteer(name, type_, allowed):
+            if entry.id in vocab.entries:
+                raise VocabularyError(f"vocab/{name}: id {entry.id!r} used twice")
+            vocab.entries[entry.id] = entry
+    for entry in vocab.entries.values():
+        if entry.parent and entry.parent not in vocab.entries:
+            raise VocabularyError(f"vocab: {entry.id}.parent names unknown id {entry.parent!r}")
+    vocab.shapes = _load_shapes()
+    return vocab
