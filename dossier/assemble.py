@@ -7,6 +7,7 @@ They touch no store.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -30,8 +31,24 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
         "published": document.published,
         "source": document.source,
     }
-    sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    sentences = tuple(span for s in doc.sents for span in line_spans(doc.text, s.start_char,
+                                                                     s.end_char))
     return Record(document=meta, text=cleaned.text, entities=tuple(ents), sentences=sentences)
+
+
+def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence span at line breaks, trimming spaces: the parser, trained on
+    running text, reads a headline into the dateline sentence below it."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text[start:end]):
+        s, e = start + match.start(), start + match.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
 
 
 def prepare(document: Document) -> CleanText:

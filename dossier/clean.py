@@ -42,6 +42,7 @@ MAX_PASSES = 4
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _CONTROL = {c for c in range(32)} - {9, 10, 12, 13}
 # A lone "â" at the start of a word (``âThey``) or at its end (``possibleâ``),
 # that is, not between two letters of one word.
@@ -58,6 +59,12 @@ def decode(raw: bytes, source: str = "<input>") -> tuple[str, str]:
         raise InputError(source, "empty file: no text to read")
     if len(raw) > MAX_BYTES:
         raise InputError(source, f"too large: {len(raw):,} bytes (limit {MAX_BYTES:,})")
+    for bom, codec in _UTF16_BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(source, f"starts as {codec} but is not valid {codec}") from exc
     if looks_binary(raw):
         raise InputError(source, "binary data, not text (NUL or control bytes)")
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -116,7 +116,10 @@ def show_cli(
     from dossier import query
     from dossier.store import open_store
 
-    store = open_store(db)
+    try:
+        store = open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
     found = query.find(store, name)
     if not found:
         hints = query.suggestions(store, name)

@@ -11,7 +11,8 @@ from rapidfuzz import fuzz, process
 
 from dossier.store.base import DocumentRow, EntityRow, Store
 
-SUGGESTION_CUTOFF = 60
+SUGGESTION_CUTOFF = 70
+"""rapidfuzz ratio (0–100) a known alias needs to be offered as "did you mean"."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def find(store: Store, name: str) -> list[EntityRow]:
 
 def suggestions(store: Store, name: str, limit: int = 5) -> list[str]:
     """Known aliases closest to ``name``, for "did you mean"."""
-    choices = store.alias_names()
-    found = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit,
+    choices = list({alias.casefold(): alias for alias in store.alias_names()}.values())
+    found = process.extract(name, choices, scorer=fuzz.ratio, limit=limit,
                             score_cutoff=SUGGESTION_CUTOFF, processor=str.casefold)
     return [alias for alias, _score, _ in found]
 

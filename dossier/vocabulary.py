@@ -12,11 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from dossier.errors import VocabularyError
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 GAZETTEERS = {
     "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country"}),
@@ -40,7 +43,18 @@ def name_key(text: str) -> str:
     words = re.findall(r"[^\W_]+", text)
     if words and words[0] in ("the", "a", "an") and len(words) > 1:
         words = words[1:]
-    return " ".join(words)
+    # Initials spelt with dots read as one word: "U.S." is "us", "U.N." is "un".
+    joined: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        joined.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if word:
+            joined.append(word)
+    return " ".join(joined)
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,11 @@ class Shapes:
     person_name_openers: frozenset[str]
     place_admin_words: frozenset[str]
     facility_nouns: frozenset[str]
+    institution_heads: frozenset[str]
+
+    def is_title(self, word: str) -> bool:
+        """True for an honorific or rank, with or without its dot ("Gen.", "Mr")."""
+        return word.rstrip(".") in self.person_titles
 
     def force_class(self, noun: str) -> str | None:
         """The state-force class ("ground", "special", ...) of a noun, if any."""
@@ -96,18 +115,30 @@ class Vocabulary:
 
     entries: dict[str, GazetteerEntry] = field(default_factory=dict)
     shapes: Shapes | None = None
+    _spellings: dict[str, str] = field(default_factory=dict, repr=False)
+    _entry_of_key: dict[str, str] = field(default_factory=dict, repr=False)
 
     def by_type(self, type_: str) -> list[GazetteerEntry]:
         return [e for e in self.entries.values() if e.type == type_]
 
     def spellings(self) -> dict[str, str]:
         """Name key of every gazetteer name and alias → its spelling in the gazetteer."""
-        if not hasattr(self, "_spellings"):
-            self._spellings = {}
-            for entry in self.entries.values():
-                for form in entry.all_names:
-                    self._spellings.setdefault(name_key(form), form)
+        self._index()
         return self._spellings
+
+    def entry_for_key(self, key: str) -> GazetteerEntry | None:
+        """The entry a name key belongs to (the first listed, when several share it)."""
+        self._index()
+        entry_id = self._entry_of_key.get(key)
+        return self.entries[entry_id] if entry_id else None
+
+    def _index(self) -> None:
+        if self._spellings:
+            return
+        for entry in self.entries.values():
+            for form in entry.all_names:
+                self._spellings.setdefault(name_key(form), form)
+                self._entry_of_key.setdefault(name_key(form), entry.id)
 
     def demonym_index(self) -> dict[str, str]:
         """Name key of every state name, alias and demonym → state entry id."""
@@ -118,10 +149,10 @@ class Vocabulary:
         return index
 
 
-def _read_yaml(name: str) -> Any:
-    path = resources.files("dossier.vocab").joinpath(name)
+def _read_yaml(name: str, directory: Path | None = None) -> Any:
+    path = (directory or resources.files("dossier.vocab")).joinpath(name)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError as exc:
         raise VocabularyError(f"vocab/{name}: file missing from the package") from exc
     except yaml.YAMLError as exc:
@@ -138,8 +169,9 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
-def _load_gazetteer(name: str, type_: str, allowed: set[str]) -> list[GazetteerEntry]:
-    data = _read_yaml(name)
+def _load_gazetteer(name: str, type_: str, allowed: set[str],
+                    directory: Path | None) -> list[GazetteerEntry]:
+    data = _read_yaml(name, directory)
     if not isinstance(data, list):
         raise VocabularyError(f"vocab/{name}: expected a list of entries")
     out = []
@@ -162,9 +194,9 @@ def _load_gazetteer(name: str, type_: str, allowed: set[str]) -> list[GazetteerE
     return out
 
 
-def _load_shapes() -> Shapes:
-    types = _read_yaml("entity_types.yaml")
-    shapes = _read_yaml("shapes.yaml")
+def _load_shapes(directory: Path | None) -> Shapes:
+    types = _read_yaml("entity_types.yaml", directory)
+    shapes = _read_yaml("shapes.yaml", directory)
     where = "vocab/shapes.yaml"
     try:
         labels = dict(types["model_labels"])
@@ -181,13 +213,15 @@ def _load_shapes() -> Shapes:
             armed_group_cues=_str_list(shapes["armed_group_cues"], where),
             state_force_words=_str_list(shapes["state_force_words"], where),
             state_forces=forces,
-            person_titles=frozenset(_str_list(shapes["person_titles"], where)),
+            person_titles=frozenset(
+                t.rstrip(".") for t in _str_list(shapes["person_titles"], where)),
             not_entities=frozenset(_str_list(shapes["not_entities"], where)),
             acronym_stopwords=frozenset(_str_list(shapes["acronym_stopwords"], where)),
             name_suffixes=frozenset(_str_list(shapes["name_suffixes"], where)),
             person_name_openers=frozenset(_str_list(shapes["person_name_openers"], where)),
             place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),
             facility_nouns=frozenset(_str_list(shapes["facility_nouns"], where)),
+            institution_heads=frozenset(_str_list(shapes["institution_heads"], where)),
         )
     except KeyError as exc:
         raise VocabularyError(f"{where}: missing key {exc}") from exc
@@ -195,15 +229,21 @@ def _load_shapes() -> Shapes:
 
 @lru_cache(maxsize=1)
 def load() -> Vocabulary:
-    """Load and validate every vocabulary file (cached)."""
+    """The vocabulary shipped in the package, loaded and validated once."""
+    return load_from(None)
+
+
+def load_from(directory: Path | None) -> Vocabulary:
+    """Load and validate the vocabulary files in ``directory`` (None: the package's)."""
     vocab = Vocabulary()
     for name, (type_, allowed) in GAZETTEERS.items():
-        for entry in _load_gazetteer(name, type_, allowed):
+        for entry in _load_gazetteer(name, type_, allowed, directory):
             if entry.id in vocab.entries:
                 raise VocabularyError(f"vocab/{name}: id {entry.id!r} used twice")
             vocab.entries[entry.id] = entry
     for entry in vocab.entries.values():
         if entry.parent and entry.parent not in vocab.entries:
-            raise VocabularyError(f"vocab: {entry.id}.parent names unknown id {entry.parent!r}")
-    vocab.shapes = _load_shapes()
+            raise VocabularyError(f"vocab/armed_groups.yaml: {entry.id}.parent names unknown "
+                                  f"id {entry.parent!r}")
+    vocab.shapes = _load_shapes(directory)
     return vocab

@@ -72,6 +72,8 @@ def ingest(paths: Iterable[str], store: Store,
             except InputError as error:
                 fail(error)
                 done += 1
+                if on_progress:
+                    on_progress(done, total)
         for document, cleaned, record in extract_many(batch):
             if store.add(document, cleaned, record):
                 report.stored.append(document.source or document.id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -40,14 +41,22 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     taken = {i for m, span in forces for i in range(span.start, span.end)}
     found: list[Mention] = [m for m, _ in forces]
     spellings = vocab.spellings()
+    adjectives = {k for k in demonyms if k not in states}
+    adjectives |= {name_key(d) for e in vocab.by_type("state") for d in e.demonyms}
     for ent in doc.ents:
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         mention = _typed(ent, shapes, states, spellings)
+        if mention is not None and name_key(mention.text) in adjectives \
+                and not mention.text.isupper():
+            continue  # a bare nationality ("Nigerien", "Saudi-raised"), not an entity
+        if mention is not None and mention.source == "model":
+            mention = _fuzzy_gazetteer(mention, vocab)
         if mention is not None:
             found.append(mention)
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
+    found.extend(_repeated_names(doc, found, taken, shapes))
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
@@ -60,7 +69,7 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     kb_id = ent.kb_id_ or None
     if ent.label_ in TYPE_OF_LABEL:
         mention = _mention(span, TYPE_OF_LABEL[ent.label_], "gazetteer", kb_id)
-        return replace(mention, spelling=spellings.get(name_key(mention.text)))
+        return replace(mention, spelling=_spelling(mention, shapes, spellings))
     type_ = shapes.model_labels.get(ent.label_)
     if type_ is None or not _looks_like_name(span, shapes):
         return None
@@ -89,6 +98,27 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     if type_ == "person":
         span = _with_title(span, shapes)
     return _mention(span, type_, "model")
+
+
+FUZZY_CUTOFF = 90
+"""rapidfuzz ratio (0–100) above which a name the model found is taken for a
+gazetteer name misspelt ("Jeemah Islamiya"); same word count, 10+ characters."""
+FUZZY_MIN_CHARS = 10
+
+
+def _fuzzy_gazetteer(mention: Mention, vocab: Vocabulary) -> Mention:
+    """A misspelt gazetteer name found by the model takes the gazetteer's type and id."""
+    key = name_key(mention.text)
+    if len(key) < FUZZY_MIN_CHARS or mention.type not in ("organization", "place", "person"):
+        return mention
+    spellings = vocab.spellings()
+    found = process.extractOne(key, spellings.keys(), scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF)
+    if found is None or len(found[0].split()) != len(key.split()):
+        return mention
+    entry = vocab.entry_for_key(found[0])
+    return replace(mention, type=entry.type, source="gazetteer", kb_id=entry.id,
+                   spelling=entry.name)
 
 
 def _mention(span: Span, type_: str, source: str, kb_id: str | None = None) -> Mention:
@@ -122,6 +152,17 @@ def _trim(span: Span) -> Span | None:
     return Span(span.doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
+def _spelling(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -> str | None:
+    """The gazetteer's spelling of a mention's name; for a place, of the name
+    without its administrative word ("Sahel" for "Sahel region")."""
+    words = name_key(mention.text).split()
+    if mention.type == "place" and len(words) > 1 and words[-1] in shapes.place_admin_words:
+        bare = spellings.get(" ".join(words[:-1]))
+        if bare:
+            return bare
+    return spellings.get(" ".join(words))
+
+
 def _looks_like_name(span: Span, shapes: Shapes) -> bool:
     text = span.text.strip(_TRAILING + _LEADING)
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -149,7 +190,7 @@ def _armed_group_shape(span: Span, shapes: Shapes) -> bool:
 
 
 def _is_title(token: Token, shapes: Shapes) -> bool:
-    return token.text in shapes.person_titles or token.text.rstrip(".") in shapes.person_titles
+    return shapes.is_title(token.text)
 
 
 def _person_after_title(span: Span, shapes: Shapes) -> Span | None:
@@ -255,6 +296,27 @@ def _cued_groups(doc: Doc, shapes: Shapes, taken: set[int], demonyms: dict[str, 
                 span = doc[end:j]
                 taken.update(range(end, j))
                 yield _mention(span, "armed_group", "shape")
+
+
+def _repeated_names(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes
+                    ) -> Iterator[Mention]:
+    """Later uses of a person's surname the model did not label ("Farouk added")."""
+    surnames: dict[str, Mention] = {}
+    for m in found:
+        words = m.text.split()
+        if m.type == "person" and len(words) > 1 and not shapes.is_title(words[-1]):
+            last = [w for w in words if w not in shapes.name_suffixes][-1]
+            surnames.setdefault(last, m)
+    for tok in doc:
+        # The exact surname, capitalised, is enough: the tagger often calls a
+        # sentence-initial surname a common noun.
+        if tok.i in taken or tok.text not in surnames or tok.is_stop \
+                or tok.pos_ not in ("PROPN", "NOUN"):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN":
+            continue  # part of a longer name ("Farouk Street")
+        taken.add(tok.i)
+        yield _mention(_with_title(doc[tok.i:tok.i + 1], shapes), "person", "model")
 
 
 @Language.factory("dossier_entities", requires=["doc.ents"], assigns=["doc._.mentions"])

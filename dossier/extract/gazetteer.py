@@ -27,7 +27,7 @@ TYPE_OF_LABEL = {v: k for k, v in LABELS.items()}
 TYPE_PRIORITY = ("armed_group", "organization", "state", "place")
 
 # Punctuation that may sit inside a name; anything else ends the match.
-_INNER_PUNCT = {".", "-", "–", "—", "'", "’", "&", "/"}
+_INNER_PUNCT = {".", ",", "-", "–", "—", "'", "’", "&", "/"}
 MAX_NAME_TOKENS = 14
 
 
@@ -56,6 +56,7 @@ class GazetteerMatcher:
     """Finds gazetteer names in a Doc; see the module docstring."""
 
     def __init__(self, vocab: Vocabulary):
+        self.institution_heads = vocab.shapes.institution_heads
         self.targets: dict[str, _Target] = {}
         first_words: set[str] = set()
         grouped: dict[str, dict[str, tuple[str, set[str], bool]]] = {}
@@ -94,6 +95,9 @@ class GazetteerMatcher:
                 i += 1
                 continue
             end, target = found
+            if target.type in ("place", "state") and self._inside_institution(doc, end):
+                i = end  # "Kabul University": the model reads the whole name
+                continue
             spans.append(Span(doc, i, end, label=LABELS[target.type], kb_id=target.entry_id))
             i = end
         return spans
@@ -120,6 +124,15 @@ class GazetteerMatcher:
             if target and not last.is_punct and self._case_fits(doc[start:end], target):
                 best = (end, target)
         return best
+
+    def _inside_institution(self, doc: Doc, end: int) -> bool:
+        """True when capitalised words after ``end`` run into an institution's head word."""
+        for tok in doc[end:end + 4]:
+            if tok.text in self.institution_heads:
+                return True
+            if not tok.text[:1].isupper():
+                return False
+        return False
 
     @staticmethod
     def _case_fits(span: Span, target: _Target) -> bool:

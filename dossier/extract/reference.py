@@ -50,8 +50,7 @@ class _Groups:
 def strip_title(text: str, shapes: Shapes) -> str:
     """A person's name without leading titles ("Mr Clarke" → "Clarke")."""
     words = text.split()
-    while len(words) > 1 and (words[0] in shapes.person_titles
-                              or words[0].rstrip(".") in shapes.person_titles):
+    while len(words) > 1 and shapes.is_title(words[0]):
         words = words[1:]
     return " ".join(words)
 

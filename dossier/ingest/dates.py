@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import dateparser
 
@@ -20,7 +21,10 @@ def parse_date(value: str | None) -> str | None:
         return None
     value = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", value):
-        return value[:10]
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return None  # an impossible day ("2021-02-30")
     parsed = dateparser.parse(value, languages=["en"], settings=_SETTINGS)
     return parsed.date().isoformat() if parsed else None
 

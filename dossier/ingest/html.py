@@ -1,6 +1,7 @@
 """HTML pages: main text, title and date pulled out with trafilatura."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import trafilatura
@@ -20,17 +21,23 @@ def read(raw: bytes, source: str) -> Iterator[Document | InputError]:
         yield exc
 
 
+MIN_ARTICLE_WORDS = 8
+"""Fewer words than this, or no sentence at all, is a page without an article
+(trafilatura falls back to menu text when a page has nothing else)."""
+
+
 def from_html(markup: str, raw: bytes, source: str, title: str | None = None,
-              published: str | None = None, url: str | None = None) -> Document:
+              published: str | None = None, url: str | None = None,
+              kind: str = "html") -> Document:
     """Extract the article from ``markup``; metadata given by the caller wins."""
     extracted = trafilatura.bare_extraction(
         markup, url=url, include_comments=False, include_tables=False,
         with_metadata=True, favor_precision=True)
     body = getattr(extracted, "text", None) if extracted is not None else None
-    if not body or not body.strip():
+    if not body or len(body.split()) < MIN_ARTICLE_WORDS or not re.search(r"\w[.!?…]", body):
         raise InputError(source, "HTML holds no article text")
     meta_title = getattr(extracted, "title", None)
     meta_date = getattr(extracted, "date", None)
     return Document(raw=raw, source=url or source, title=title or meta_title,
                     published=parse_date(published) or parse_date(meta_date),
-                    body=body, kind="html")
+                    body=body, kind=kind)

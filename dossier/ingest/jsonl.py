@@ -14,6 +14,9 @@ from dossier.model import Document
 
 def read(raw: bytes, source: str) -> Iterator[Document | InputError]:
     """One Document (or InputError) per non-blank line."""
+    if not raw.strip():
+        yield InputError(source, "empty file: no JSON lines to read")
+        return
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
@@ -34,8 +37,9 @@ def parse_line(line: bytes, where: str) -> Document:
         raise InputError(where, "expected a JSON object with 'text' or 'html'")
     title, url, published = (_opt_str(item, k, where) for k in ("title", "url", "published"))
     text, markup = _opt_str(item, "text", where), _opt_str(item, "html", where)
-    if markup and not text:
-        return from_html(markup, line, where, title=title, published=published, url=url)
+    if markup and not (text and text.strip()):
+        return from_html(markup, line, where, title=title, published=published, url=url,
+                         kind="jsonl")
     if not text or not text.strip():
         raise InputError(where, "no 'text' or 'html' field with content")
     return Document(raw=line, source=url or where, title=title,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, create_engine, event, func, select
+from sqlalchemy import Text, and_, cast, create_engine, event, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -167,7 +167,10 @@ class SQLStore:
                 .where(mentions.c.entity_id == entity_id)
                 .group_by(documents.c.id, documents.c.source, documents.c.title,
                           documents.c.published, documents.c.ingested_at)
-                .order_by(documents.c.published, documents.c.ingested_at)).all()
+                # By report time: the published date, else the ingest date.
+                .order_by(func.coalesce(documents.c.published,
+                                        func.substr(cast(documents.c.ingested_at, Text), 1, 10)),
+                          documents.c.ingested_at)).all()
         return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at, r.n)
                 for r in rows]
 

@@ -1,0 +1,88 @@
+"""Vocabulary files: load, validate, cover the schema, and fail loudly when malformed."""
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from dossier import vocabulary
+from dossier.errors import VocabularyError
+from dossier.model import ENTITY_TYPES
+from dossier.vocabulary import name_key
+
+SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "EXTRACTION_SCHEMA.md"
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return vocabulary.load()
+
+
+def test_armed_group_gazetteer_is_broad(vocab):
+    groups = vocab.by_type("armed_group")
+    assert len(groups) >= 150
+    assert all(g.aliases or g.name for g in groups)
+
+
+@pytest.mark.parametrize("alias", ["ISIS-K", "ISKP", "IS-K", "Islamic State Khorasan Province",
+                                   "Islamic State – Khorasan"])
+def test_isis_k_aliases_share_one_entry(vocab, alias):
+    keys = {name_key(a): e.id for e in vocab.by_type("armed_group") for a in e.all_names}
+    assert keys[name_key(alias)] == keys[name_key("ISKP")]
+
+
+def test_quoted_organisations_present(vocab):
+    keys = {name_key(a) for e in vocab.by_type("organization") for a in e.all_names}
+    for name in ("Soufan Group", "Center for Strategic and International Studies",
+                 "United Nations", "International Crisis Group"):
+        assert name_key(name) in keys
+
+
+def test_parents_exist(vocab):
+    for entry in vocab.entries.values():
+        assert entry.parent is None or entry.parent in vocab.entries
+
+
+def test_entity_types_documented_in_schema(vocab):
+    if not SCHEMA.exists():
+        pytest.skip(f"schema not found at {SCHEMA}")
+    documented = set(re.findall(r"^\| (\w+) \|", SCHEMA.read_text(), flags=re.M))
+    assert set(ENTITY_TYPES) <= documented
+    assert set(vocab.shapes.model_labels.values()) <= set(ENTITY_TYPES)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Soufan. Group", "soufan group"),
+    ("al-Qaeda", "al qaeda"),
+    ("The Taliban’s", "taliban"),
+    ("U.S.", "us"),
+    ("Mocímboa da Praia", "mocimboa da praia"),
+])
+def test_name_key(text, key):
+    assert name_key(text) == key
+
+
+def _copy_vocab(tmp_path: Path) -> Path:
+    target = tmp_path / "vocab"
+    shutil.copytree(str(resources.files("dossier").joinpath("vocab")), target)
+    return target
+
+
+@pytest.mark.parametrize("file, content, message", [
+    ("armed_groups.yaml", "- id: x\n  name: X\n  colour: red\n", "unknown keys ['colour']"),
+    ("armed_groups.yaml", "- id: x\n  aliases: [X]\n", "missing or empty 'name'"),
+    ("armed_groups.yaml", "- id: x\n  name: X\n  parent: nowhere\n", "unknown id 'nowhere'"),
+    ("states.yaml", "{not: a list}", "expected a list of entries"),
+    ("places.yaml", "- id: x\n  name: [unclosed\n", "not valid YAML"),
+    ("shapes.yaml", "armed_group_heads: [front]\n", "missing key"),
+])
+def test_malformed_vocabulary_names_file_and_key(tmp_path, file, content, message):
+    directory = _copy_vocab(tmp_path)
+    (directory / file).write_text(content, encoding="utf-8")
+    with pytest.raises(VocabularyError) as info:
+        vocabulary.load_from(directory)
+    assert message in str(info.value)
+    assert f"vocab/{file}" in str(info.value)
