@@ -93,7 +93,9 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         return _mention(admin_of, "place", "model")  # "department of Arauca"
     if ent.label_ == "GPE" and name_key(span.text) in states:
         type_ = "state"
-    if type_ in ("organization", "person") and _armed_group_shape(span, shapes):
+    if type_ in ("organization", "person") and (
+            _armed_group_shape(span, shapes, words=type_ == "organization")
+            or _after_cue(span, shapes)):
         return _mention(span, "armed_group", "shape")
     if type_ == "person":
         span = _with_title(span, shapes)
@@ -176,17 +178,21 @@ def _looks_like_name(span: Span, shapes: Shapes) -> bool:
                    and t.i == span.start and len(span) == 1 for t in span)
 
 
-def _armed_group_shape(span: Span, shapes: Shapes) -> bool:
-    """A name shaped like an armed group's ("X Front", "Lashkar-e-X")."""
+def _armed_group_shape(span: Span, shapes: Shapes, words: bool = True) -> bool:
+    """A name shaped like an armed group's ("X Front", "Lashkar-e-X").
+
+    words: also look for armed-group words inside the name ("Lashkar", "Ansar");
+        off for names read as a person's, which often hold them ("Zabihullah Mujahid").
+    """
     lower = span.text.casefold()
     if any(w in lower for w in shapes.state_force_words):
         return False
-    words = name_key(span.text).split()
-    if not words:
+    name_words = name_key(span.text).split()
+    if not name_words:
         return False
-    if words[-1] in shapes.armed_group_heads and len(words) > 1:
+    if name_words[-1] in shapes.armed_group_heads and len(name_words) > 1:
         return True
-    return any(w in shapes.armed_group_words for w in words)
+    return words and any(w in shapes.armed_group_words for w in name_words)
 
 
 def _is_title(token: Token, shapes: Shapes) -> bool:
@@ -213,6 +219,20 @@ def _place_after_admin_word(span: Span, shapes: Shapes) -> Span | None:
 
 def _title_before(span: Span, shapes: Shapes) -> bool:
     return span.start > 0 and _is_title(span.doc[span.start - 1], shapes)
+
+
+def _after_cue(span: Span, shapes: Shapes) -> bool:
+    """True when an armed-group cue stands right before the name ("militant group X")."""
+    return _cue_ends_at(span.doc, span.start, shapes)
+
+
+def _cue_ends_at(doc: Doc, index: int, shapes: Shapes) -> bool:
+    for cue in shapes.armed_group_cues:
+        words = cue.split()
+        start = index - len(words)
+        if start >= 0 and [t.lower_ for t in doc[start:index]] == words:
+            return True
+    return False
 
 
 def _with_title(span: Span, shapes: Shapes) -> Span:
@@ -283,19 +303,15 @@ def _continues_name(tok: Token) -> bool:
 def _cued_groups(doc: Doc, shapes: Shapes, taken: set[int], demonyms: dict[str, str]
                  ) -> Iterator[Mention]:
     """Names the model missed after a cue: "militant group Ansar Dine"."""
-    cue_tokens = [c.split() for c in shapes.armed_group_cues]
-    for i in range(len(doc)):
-        for cue in cue_tokens:
-            end = i + len(cue)
-            if [t.lower_ for t in doc[i:end]] != cue:
-                continue
-            j = end
-            while j < len(doc) and doc[j].pos_ == "PROPN" and j not in taken:
-                j += 1
-            if j > end and name_key(doc[end:j].text) not in demonyms:
-                span = doc[end:j]
-                taken.update(range(end, j))
-                yield _mention(span, "armed_group", "shape")
+    for start in range(1, len(doc)):
+        if start in taken or not _cue_ends_at(doc, start, shapes):
+            continue
+        end = start
+        while end < len(doc) and doc[end].pos_ == "PROPN" and end not in taken:
+            end += 1
+        if end > start and name_key(doc[start:end].text) not in demonyms:
+            taken.update(range(start, end))
+            yield _mention(doc[start:end], "armed_group", "shape")
 
 
 def _repeated_names(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes
