@@ -101,6 +101,9 @@ def ingest_cli(
     out.print(f"stored {len(report.stored)} new, {len(report.duplicates)} already stored, "
               f"{len(report.failures)} failed; the store now holds {counts['documents']} "
               f"documents and {counts['entities']} entities ({escape(store.url)})")
+    if any(report.repairs.values()):
+        out.print("text repairs: " + ", ".join(f"{kind.replace('_', ' ')} {n}"
+                                               for kind, n in report.repairs.items() if n))
     store.close()
     if not report.ok:
         raise typer.Exit(1)

@@ -26,6 +26,7 @@ class IngestReport:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[InputError] = field(default_factory=list)
+    repairs: dict[str, int] = field(default_factory=dict)  # summed over stored documents
 
     @property
     def ok(self) -> bool:
@@ -77,6 +78,8 @@ def ingest(paths: Iterable[str], store: Store,
         for document, cleaned, record in extract_many(batch):
             if store.add(document, cleaned, record):
                 report.stored.append(document.source or document.id)
+                for kind, count in cleaned.repairs.items():
+                    report.repairs[kind] = report.repairs.get(kind, 0) + count
             else:
                 report.duplicates.append(document.source or document.id)
             done += 1
