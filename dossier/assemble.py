@@ -16,6 +16,9 @@ from dossier import nlp as nlp_module
 from dossier import vocabulary
 from dossier.clean import clean
 from dossier.errors import InputError
+from dossier.extract.antecedents import Antecedents
+from dossier.extract.claims import strength_claims
+from dossier.extract.quotes import quotes
 from dossier.extract.reference import entities as group_entities
 from dossier.model import CleanText, Document, Record
 
@@ -24,7 +27,11 @@ EXTRACTOR_VERSION = "dossier.extract.v1"
 
 def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     """Assemble the record of one document from its processed Doc."""
-    ents = group_entities(doc._.mentions, vocabulary.load().shapes, doc.text)
+    vocab = vocabulary.load()
+    ents = group_entities(doc._.mentions, vocab.shapes, doc.text)
+    antecedents = Antecedents(doc, ents, vocab.lexicons)
+    found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
+    claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     meta = {
         "id": document.id,
         "title": document.title,
@@ -33,7 +40,8 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     }
     sentences = tuple(span for s in doc.sents for span in line_spans(doc.text, s.start_char,
                                                                      s.end_char))
-    return Record(document=meta, text=cleaned.text, entities=tuple(ents), sentences=sentences)
+    return Record(document=meta, text=cleaned.text, entities=tuple(ents), quotes=found_quotes,
+                  claims=claims, sentences=sentences)
 
 
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -18,7 +18,9 @@ from typing import Any
 import yaml
 
 from dossier.errors import VocabularyError
+from dossier.model import ENTITY_TYPES
 
+QUALIFIERS = (None, "around", "more than", "at least", "up to", "about")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 GAZETTEERS = {
@@ -109,12 +111,33 @@ class Shapes:
         return None
 
 
+@dataclass(frozen=True)
+class Lexicons:
+    """Cue word lists for the extractors after entities (quotes, claims, relations, ...)."""
+
+    reporting_verbs: frozenset[str]
+    hedges: tuple[str, ...]
+    pronouns: dict[str, tuple[str, ...]]
+    descriptions: dict[str, tuple[str, ...]]
+    anonymous_speakers: frozenset[str]
+    strength_nouns: frozenset[str]
+    qualifiers: dict[str, str | None]
+    not_strength: frozenset[str]
+    number_words: dict[str, int]
+    relations: dict[str, dict[str, tuple[str, ...]]]
+
+
+PREDICATES = ("allied_with", "adversary_of", "affiliate_of", "splinter_of", "leader_of",
+              "member_of", "works_for", "operates_in", "based_in")
+
+
 @dataclass
 class Vocabulary:
     """Everything in ``dossier/vocab``, loaded once."""
 
     entries: dict[str, GazetteerEntry] = field(default_factory=dict)
     shapes: Shapes | None = None
+    lexicons: Lexicons | None = None
     _spellings: dict[str, str] = field(default_factory=dict, repr=False)
     _entry_of_key: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -194,6 +217,64 @@ def _load_gazetteer(name: str, type_: str, allowed: set[str],
     return out
 
 
+def _read_lines(name: str, directory: Path | None) -> tuple[str, ...]:
+    path = (directory or resources.files("dossier.vocab")).joinpath(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise VocabularyError(f"vocab/{name}: file missing from the package") from exc
+    return tuple(line.strip().casefold() for line in text.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
+
+
+def _type_map(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise VocabularyError(f"{where}: expected a mapping of word to entity types")
+    out = {}
+    for word, types in value.items():
+        types = _str_list(types, f"{where}.{word}")
+        unknown = set(types) - set(ENTITY_TYPES)
+        if unknown:
+            raise VocabularyError(f"{where}.{word}: unknown entity types {sorted(unknown)}")
+        out[str(word).casefold()] = types
+    return out
+
+
+def _load_lexicons(directory: Path | None) -> Lexicons:
+    reference = _read_yaml("reference.yaml", directory)
+    strength = _read_yaml("strength.yaml", directory)
+    relations = _read_yaml("relations.yaml", directory)
+    try:
+        unknown = set(relations) - set(PREDICATES)
+        if unknown:
+            raise VocabularyError(f"vocab/relations.yaml: unknown predicates {sorted(unknown)}")
+        cues = {pred: {kind: tuple(w.casefold() for w in _str_list(
+                    words, f"vocab/relations.yaml {pred}.{kind}"))
+                       for kind, words in block.items()}
+                for pred, block in relations.items()}
+        qualifiers = {str(k).casefold(): v for k, v in strength["qualifiers"].items()}
+        bad = {v for v in qualifiers.values() if v not in QUALIFIERS}
+        if bad:
+            raise VocabularyError(f"vocab/strength.yaml qualifiers: unknown values {sorted(bad)}")
+        return Lexicons(
+            reporting_verbs=frozenset(_read_lines("reporting_verbs.txt", directory)),
+            hedges=_read_lines("hedges.txt", directory),
+            pronouns=_type_map(reference["pronouns"], "vocab/reference.yaml pronouns"),
+            descriptions=_type_map(reference["descriptions"], "vocab/reference.yaml descriptions"),
+            anonymous_speakers=frozenset(_str_list(reference["anonymous_speakers"],
+                                                   "vocab/reference.yaml anonymous_speakers")),
+            strength_nouns=frozenset(_str_list(strength["nouns"], "vocab/strength.yaml nouns")),
+            qualifiers=qualifiers,
+            not_strength=frozenset(_str_list(strength["not_strength"],
+                                             "vocab/strength.yaml not_strength")),
+            number_words={str(k).casefold(): int(v) for k, v in strength["numbers"].items()},
+            relations=cues,
+        )
+    except KeyError as exc:
+        raise VocabularyError(f"vocab: missing key {exc} in reference.yaml, strength.yaml "
+                              "or relations.yaml") from exc
+
+
 def _load_shapes(directory: Path | None) -> Shapes:
     types = _read_yaml("entity_types.yaml", directory)
     shapes = _read_yaml("shapes.yaml", directory)
@@ -246,4 +327,5 @@ def load_from(directory: Path | None) -> Vocabulary:
             raise VocabularyError(f"vocab/armed_groups.yaml: {entry.id}.parent names unknown "
                                   f"id {entry.parent!r}")
     vocab.shapes = _load_shapes(directory)
+    vocab.lexicons = _load_lexicons(directory)
     return vocab

@@ -1,0 +1,152 @@
+"""Which entity a token stands for: a mention, a pronoun, or a definite description.
+
+No coreference model runs offline, so reference is resolved by rules over the
+parse and the entity layer (``vocab/reference.yaml``):
+
+* a token inside an entity mention stands for that entity;
+* a pronoun ("he", "they", "its") stands for the nearest entity before it whose
+  type agrees (``he`` → person; ``they``/``its`` → group, organisation, state);
+* a definite description ("the group", "the branch", "the report") stands for the
+  nearest entity before it of the types its head noun allows;
+* otherwise, nothing: an unresolved token gives no entity rather than a guess.
+
+"Nearest" looks back at most :data:`LOOKBACK_SENTENCES` sentences.
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from dossier.model import Entity
+from dossier.vocabulary import Lexicons
+
+LOOKBACK_SENTENCES = 3
+_DETERMINERS = {"the", "this", "that", "these", "those"}
+
+
+class Antecedents:
+    """Resolve tokens of one Doc to the entities of its record."""
+
+    def __init__(self, doc: Doc, entities: Iterable[Entity], lexicons: Lexicons):
+        self.doc = doc
+        self.lexicons = lexicons
+        self.by_id = {e.id: e for e in entities}
+        self.mentions = sorted((s, e, ent.id) for ent in self.by_id.values()
+                               for s, e in ent.mentions)
+        self.starts = [m[0] for m in self.mentions]
+
+    # -- mentions ----------------------------------------------------------
+    def at(self, start: int, end: int) -> Entity | None:
+        """The entity with a mention overlapping ``[start, end)``."""
+        i = bisect.bisect_right(self.starts, end - 1) - 1
+        while i >= 0:
+            s, e, ent_id = self.mentions[i]
+            if e > start:
+                return self.by_id[ent_id]
+            if s < start - 200:
+                break
+            i -= 1
+        return None
+
+    def in_span(self, start: int, end: int, types: Iterable[str] | None = None) -> list[Entity]:
+        """Entities mentioned inside ``[start, end)``, in text order, once each."""
+        wanted = set(types) if types else None
+        i = bisect.bisect_left(self.starts, start)
+        seen: dict[str, Entity] = {}
+        while i < len(self.mentions) and self.mentions[i][0] < end:
+            s, e, ent_id = self.mentions[i]
+            ent = self.by_id[ent_id]
+            if e <= end and (wanted is None or ent.type in wanted):
+                seen.setdefault(ent_id, ent)
+            i += 1
+        return list(seen.values())
+
+    def before(self, offset: int, types: Iterable[str]) -> Entity | None:
+        """The entity of ``types`` in focus before ``offset``, within reach.
+
+        Focus: the nearest one mentioned as a clause's subject, else the nearest
+        one mentioned at all ("… said Hayat Tahrir al-Sham, a former al-Qaeda
+        affiliate. It added …": "it" is the group the sentence is about).
+        """
+        wanted = set(types)
+        limit = self._lookback_start(offset)
+        i = bisect.bisect_left(self.starts, offset) - 1
+        nearest = None
+        while i >= 0 and self.mentions[i][0] >= limit:
+            start, end, ent_id = self.mentions[i]
+            ent = self.by_id[ent_id]
+            if ent.type in wanted and end <= offset:
+                nearest = nearest or ent
+                if self._is_subject(start, end):
+                    return ent
+            i -= 1
+        return nearest
+
+    def _is_subject(self, start: int, end: int) -> bool:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        head = span.root
+        while head.dep_ in ("compound", "appos", "conj") and head.head is not head:
+            head = head.head
+        return head.dep_ in ("nsubj", "nsubjpass")
+
+    def _lookback_start(self, offset: int) -> int:
+        sents = [s for s in self.doc.sents if s.start_char <= offset]
+        if not sents:
+            return 0
+        return sents[max(0, len(sents) - 1 - LOOKBACK_SENTENCES)].start_char
+
+    # -- tokens ------------------------------------------------------------
+    def resolve(self, token: Token) -> Entity | None:
+        """The entity ``token`` stands for, or None."""
+        found = self.at(token.idx, token.idx + len(token))
+        if found is not None:
+            return found
+        lower = token.lower_
+        if lower in self.lexicons.pronouns:
+            return self.before(token.idx, self.lexicons.pronouns[lower])
+        head = token.lemma_.casefold() if token.pos_ == "NOUN" else None
+        if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
+            types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]
+            if any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in token.children):
+                return self.before(token.idx, types)
+        return None
+
+    def resolve_phrase(self, token: Token) -> list[Entity]:
+        """Entities a noun phrase headed by ``token`` names, coordination expanded.
+
+        "The Taliban, the Haqqani network and Al Qaeda" → three entities.
+        """
+        heads = [token, *_conjuncts(token)]
+        out: list[Entity] = []
+        for head in heads:
+            ent = self.resolve(head)
+            if ent is None:
+                # "ISIS fighters", "the Islamic State group": an entity inside the phrase.
+                inner = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss", "amod")]
+                for child in inner:
+                    ent = self.resolve(child)
+                    if ent is not None:
+                        break
+            if ent is not None and ent not in out:
+                out.append(ent)
+        return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out
+
+
+def sentence_of(doc: Doc, offset: int) -> Span:
+    """The sentence holding character ``offset``."""
+    return doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start].sent \
+        if doc.char_span(offset, offset + 1, alignment_mode="expand") is not None \
+        else next(iter(doc.sents))

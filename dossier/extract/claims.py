@@ -1,0 +1,167 @@
+"""Strength claims: how many fighters a group has (EXTRACTION_SCHEMA.md, "Claims").
+
+``strength_claims(doc, antecedents, lexicons)`` finds a figure bound to a strength
+noun (``vocab/strength.yaml``: fighters, members, troops, a following ...):
+
+* "around 1,500 to 2,000 fighters", "between 1,500 and 2,200 fighters" → a range;
+  "more than 10,000 ISIS fighters" → min 10000 and no max; "several hundred" and
+  other number words take the value listed in the vocabulary;
+* the qualifier is the longest listed phrase right before the figure ("some" →
+  about, "as many as" → up to, "estimated" / "between" → null);
+* the group: an entity between the figure and the noun ("10,000 ISIS fighters",
+  "14,000 US troops"), else the subject of the clause, through possessives and
+  references ("The group’s ranks fell to ..." → the group meant; "France has
+  some 4,500 troops");
+* ``as_of``: a year (and month) in the same sentence; ``place``: the one place
+  or state the sentence names besides the group; ``attributed_to``: the subject
+  of a reporting verb in the sentence ("UN monitors estimated ...").
+
+A figure whose clause speaks of losses (killed, wounded, hostages, ...) is not
+a claim.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from dossier.extract.antecedents import Antecedents
+from dossier.extract.dates import year_month_in
+from dossier.model import Entity
+from dossier.vocabulary import Lexicons
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+_SCALE = {"thousand": 1_000, "million": 1_000_000}
+_SUBJECT_TYPES = ("armed_group", "organization", "state")
+_EXCLUSION_WINDOW = 5
+
+
+def parse_number(text: str, lexicons: Lexicons) -> int | None:
+    """``"1,500"`` → 1500; ``"2.5 million"`` → 2500000; ``"several hundred"`` → listed value."""
+    text = text.strip().casefold()
+    if text in lexicons.number_words:
+        return lexicons.number_words[text]
+    match = re.fullmatch(rf"({_NUMBER})(?:\s+(thousand|million))?", text)
+    if not match:
+        return None
+    value = float(match.group(1).replace(",", ""))
+    return int(value * _SCALE.get(match.group(2) or "", 1))
+
+
+def _figure_pattern(lexicons: Lexicons) -> re.Pattern:
+    words = sorted(lexicons.number_words, key=len, reverse=True)
+    number = rf"(?:{_NUMBER})(?:\s+(?:thousand|million))?|" + "|".join(map(re.escape, words))
+    quals = sorted(lexicons.qualifiers, key=len, reverse=True)
+    qual = "|".join(map(re.escape, quals))
+    return re.compile(
+        rf"(?:\b(?P<qual>{qual})\s+)?(?P<a>{number})"
+        rf"(?:\s*(?:to|and|-|–|or)\s*(?P<b>{number}))?(?![\w,.]*\d)", re.IGNORECASE)
+
+
+def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
+    """Strength claims of one document; see the module docstring."""
+    pattern = _figure_pattern(lexicons)
+    for sent in doc.sents:
+        for match in pattern.finditer(sent.text):
+            start = sent.start_char + match.start("a")
+            end = sent.start_char + match.end()
+            noun = _strength_noun(doc, start, end, lexicons)
+            if noun is None or _speaks_of_losses(doc, start, noun, lexicons):
+                continue
+            low = parse_number(match.group("a"), lexicons)
+            high = parse_number(match.group("b"), lexicons) if match.group("b") else None
+            if low is None or (high is not None and high < low):
+                continue
+            subject = _subject(doc, end, noun, antecedents)
+            if subject is None:
+                continue
+            qual = match.group("qual")
+            qualifier = lexicons.qualifiers.get(qual.casefold()) if qual else None
+            claim_start = sent.start_char + match.start()
+            yield {
+                "kind": "strength", "subject": subject.id, "min": low, "max": high,
+                "qualifier": qualifier, "as_of": year_month_in(sent),
+                "place": _place(sent, subject, antecedents),
+                "attributed_to": _attributed_to(sent, antecedents, lexicons),
+                "span": [min(claim_start, noun.idx), max(end, noun.idx + len(noun))],
+            }
+
+
+def _strength_noun(doc: Doc, start: int, end: int, lexicons: Lexicons) -> Token | None:
+    """The strength noun the figure counts: a few words after it ("10,000 ISIS
+    fighters"), or the noun it is "of" ("a following of over 200,000")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    for tok in doc[span.end:min(len(doc), span.end + 4)]:
+        if tok.lower_ in lexicons.strength_nouns:
+            return tok
+        if tok.is_punct or tok.pos_ in ("VERB", "ADP", "CCONJ"):
+            break
+    prev = doc[span.start - 1] if span.start > 0 else None
+    while prev is not None and prev.lower_ in ("over", "more", "than", "about", "around", "some",
+                                               "nearly", "almost"):
+        prev = doc[prev.i - 1] if prev.i > 0 else None
+    if prev is not None and prev.lower_ == "of" and prev.i > 0 \
+            and doc[prev.i - 1].lower_ in lexicons.strength_nouns:
+        return doc[prev.i - 1]
+    return None
+
+
+def _speaks_of_losses(doc: Doc, start: int, noun: Token, lexicons: Lexicons) -> bool:
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    lo = max(noun.sent.start, (first.start if first is not None else noun.i) - _EXCLUSION_WINDOW)
+    hi = min(noun.sent.end, noun.i + 1 + _EXCLUSION_WINDOW)
+    words = {t.lower_ for t in doc[lo:hi]} | {noun.head.lemma_.casefold()}
+    return bool(words & lexicons.not_strength)
+
+
+def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents) -> Entity | None:
+    # An entity inside the noun phrase: "10,000 ISIS fighters", "14,000 US troops".
+    inner = antecedents.in_span(figure_end, noun.idx + len(noun), _SUBJECT_TYPES)
+    if inner:
+        return inner[0]
+    own = antecedents.at(noun.idx, noun.idx + len(noun))
+    if own is not None and own.type in _SUBJECT_TYPES:
+        return own
+    # Else the subject of the clause the figure is in, or its possessor.
+    head = noun
+    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+        head = head.head
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            for candidate in (child, *_possessors(child)):
+                found = [e for e in antecedents.resolve_phrase(candidate)
+                         if e.type in _SUBJECT_TYPES]
+                if found:
+                    return found[0]
+    return None
+
+
+def _possessors(token: Token) -> list[Token]:
+    """Children that own the phrase: "its", "the group’s" (the parser's label for
+    the latter varies, the possessive marker does not)."""
+    return [c for c in token.children
+            if c.dep_ == "poss" or any(g.dep_ == "case" and g.lower_ in ("'s", "’s")
+                                       for g in c.children)]
+
+
+def _place(sent: Span, subject: Entity, antecedents: Antecedents) -> str | None:
+    places = [e for e in antecedents.in_span(sent.start_char, sent.end_char, ("place", "state"))
+              if e.id != subject.id]
+    return places[0].id if len(places) == 1 else None
+
+
+def _attributed_to(sent: Span, antecedents: Antecedents, lexicons: Lexicons) -> str | None:
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.lemma_.casefold() in lexicons.reporting_verbs:
+            for child in tok.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    sub = list(child.subtree)
+                    named = antecedents.in_span(sub[0].idx, sub[-1].idx + len(sub[-1]),
+                                                ("person", "organization", "state",
+                                                 "armed_group"))
+                    if named:
+                        return named[0].id
+    return None

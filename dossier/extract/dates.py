@@ -1,0 +1,56 @@
+"""Dates in running text → ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with their precision.
+
+Only dates that carry a year are read ("June 2020", "Sept. 11, 2001", "in 1994");
+"last year" or "in March" alone give nothing (the conventions skip them when the
+article's date is unknown).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+          "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+          r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_PATTERNS = [
+    (re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b"), "day"),
+    (re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}\b"), "day"),
+    (re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), "month"),
+    (re.compile(rf"\b{_YEAR}\b"), "year"),
+]
+
+
+def normalize_date(text: str) -> tuple[str, str, int, int] | None:
+    """The first dated expression in ``text``: (date, precision, start, end)."""
+    best = None
+    for pattern, precision in _PATTERNS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[2]):
+            year = match.group("year")
+            if precision == "year":
+                date = year
+            else:
+                month = MONTHS[match.group("month")[:3].casefold()]
+                date = f"{year}-{month:02d}"
+                if precision == "day":
+                    day = int(match.group("day"))
+                    if not 1 <= day <= 31:
+                        continue
+                    date = f"{date}-{day:02d}"
+            best = (date, precision, match.start(), match.end())
+            if precision != "year":
+                return best  # the fuller forms are tried first
+    return best
+
+
+def year_month_in(sent: Span) -> str | None:
+    """``YYYY`` or ``YYYY-MM`` of the first dated DATE entity in a sentence."""
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            found = normalize_date(ent.text)
+            if found:
+                return found[0][:7]
+    return None

@@ -1,0 +1,170 @@
+"""Direct quotations and who said them (EXTRACTION_SCHEMA.md, "Quotes").
+
+``quotes(doc, antecedents, lexicons)`` yields one dict per quotation of at least
+:data:`MIN_WORDS` words:
+
+1. **Scan.** Each paragraph is read left to right; curly marks open and close,
+   a straight ``"`` toggles. A mark that never closes is tolerated: the words up
+   to the end of the paragraph are taken (a quote running on into the next
+   paragraph, as news style does) rather than losing the document.
+2. **Attribute.** In the sentences around the marks, outside the quoted words, a
+   reporting verb (``vocab/reporting_verbs.txt``) is looked for, after the quote
+   first (",” said X"), then before it ("X said: “…”"); its subject is the
+   speaker, resolved through :class:`~dossier.extract.antecedents.Antecedents`
+   (names, "Mr Jones", "he", "the group", "the report"). "according to X" works
+   the same way. Failing that, a quote continues the speaker of the quote just
+   before it in the same or previous paragraph.
+3. Anonymous speakers ("an official", "witnesses") give ``speaker: null`` with
+   their words kept in ``speaker_text``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from dossier.extract.antecedents import Antecedents
+from dossier.model import Entity
+from dossier.vocabulary import Lexicons
+
+MIN_WORDS = 4
+OPENING = "“«„"
+CLOSING = "”»"
+_SPEAKER_DEPS = ("nsubj", "nsubjpass")
+_NEAR_CHARS = 80
+
+
+@dataclass
+class _Quote:
+    start: int  # first character inside the marks
+    end: int
+    paragraph: int
+
+
+def quote_spans(text: str) -> list[_Quote]:
+    """Every stretch of text between quotation marks, paragraph by paragraph."""
+    found: list[_Quote] = []
+    for number, match in enumerate(re.finditer(r"[^\n]+", text)):
+        base = match.start()
+        line = match.group()
+        open_at = None
+        for i, ch in enumerate(line):
+            if ch in OPENING or (ch == '"' and open_at is None):
+                if open_at is None:
+                    open_at = i + 1
+            elif ch in CLOSING or ch == '"':
+                if open_at is not None:
+                    found.append(_Quote(base + open_at, base + i, number))
+                    open_at = None
+        if open_at is not None and len(line) - open_at > 1:
+            found.append(_Quote(base + open_at, base + len(line.rstrip()), number))
+    return found
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+(?:[’'-]\w+)*", text))
+
+
+def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
+    """Direct quotations with their speakers; see the module docstring."""
+    previous: tuple[int, Entity | None, str | None] | None = None
+    for q in quote_spans(doc.text):
+        content = doc.text[q.start:q.end].strip()
+        if _words(content) < MIN_WORDS:
+            continue
+        speaker, speaker_text = _attribute(doc, q, antecedents, lexicons)
+        if speaker is None and speaker_text is None and previous is not None \
+                and q.paragraph - previous[0] <= 1:
+            speaker, speaker_text = previous[1], previous[2]
+        previous = (q.paragraph, speaker, speaker_text)
+        start = q.start + (len(doc.text[q.start:q.end]) - len(doc.text[q.start:q.end].lstrip()))
+        yield {"speaker": speaker.id if speaker else None, "speaker_text": speaker_text,
+               "text": content.rstrip(",").strip(), "span": [start, start + len(content)]}
+
+
+def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
+               ) -> tuple[Entity | None, str | None]:
+    """The speaker of one quotation, from the words around it."""
+    window = _window(doc, q)
+    if window is None:
+        return None, None
+    after = _until_quote([t for t in window if t.idx > q.end])
+    before = _until_quote([t for t in reversed(window) if t.idx < q.start - 1])
+    # Nearest first: after the quote reading forward, before it reading back.
+    for tokens in (after, before):
+        for verb in tokens:
+            if _is_reporting(verb, lexicons):
+                found = _speaker_of(verb, antecedents, lexicons, q)
+                if found is not None:
+                    return found
+        for tok in tokens:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                objects = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
+                if objects:
+                    return _resolve_speaker(objects[0], antecedents, lexicons)
+    return None, None
+
+
+def _until_quote(tokens: list[Token]) -> list[Token]:
+    """Tokens up to the next quotation mark: another quote's words are not attribution."""
+    out = []
+    for tok in tokens:
+        if tok.text in OPENING or tok.text in CLOSING or tok.text == '"':
+            break
+        out.append(tok)
+    return out
+
+
+def _window(doc: Doc, q: _Quote) -> Span | None:
+    """The sentences from the one opening the quote to the one closing it."""
+    first = doc.char_span(max(0, q.start - 1), q.start, alignment_mode="expand")
+    last = doc.char_span(max(0, q.end - 1), min(len(doc.text), q.end + 1),
+                         alignment_mode="expand")
+    if first is None or last is None:
+        return None
+    start = first[0].sent.start
+    end = last[-1].sent.end
+    # A closing mark may end its sentence ("… possible.” said X"): take the next one too
+    # when the words right after the mark are the attribution.
+    if end < len(doc) and doc[end - 1].idx < q.end + 2 and end < len(doc):
+        end = doc[end].sent.end
+    return doc[start:end]
+
+
+def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.casefold() in lexicons.reporting_verbs
+
+
+def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Quote
+                ) -> tuple[Entity | None, str | None] | None:
+    subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
+    if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
+    if not subjects:
+        return None
+    subject = subjects[0]
+    if q.start <= subject.idx < q.end:
+        return None  # the verb belongs to the quoted words
+    return _resolve_speaker(subject, antecedents, lexicons)
+
+
+def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons
+                     ) -> tuple[Entity | None, str | None]:
+    subtree = list(subject.subtree)
+    text = subject.doc[subtree[0].i:subtree[-1].i + 1].text
+    start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
+    # A named speaker inside the subject phrase: "Mr Clarke", "a spokesman, Ali Noor".
+    for types in (("person",), ("organization", "armed_group", "state")):
+        named = antecedents.in_span(start, end, types)
+        if named:
+            return named[0], text
+    lemma = subject.lemma_.casefold()
+    if lemma in ("report", "statement", "study", "assessment") and subject.pos_ == "NOUN":
+        after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
+        if after:
+            return after[0], text
+    if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:
+        return None, text
+    return antecedents.resolve(subject), text
