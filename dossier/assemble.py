@@ -18,6 +18,7 @@ from dossier.clean import clean
 from dossier.errors import InputError
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.claims import strength_claims
+from dossier.extract.events import events
 from dossier.extract.quotes import quotes
 from dossier.extract.reference import entities as group_entities
 from dossier.model import CleanText, Document, Record
@@ -32,6 +33,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     antecedents = Antecedents(doc, ents, vocab.lexicons)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
+    dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns))
     meta = {
         "id": document.id,
         "title": document.title,
@@ -41,7 +43,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     sentences = tuple(span for s in doc.sents for span in line_spans(doc.text, s.start_char,
                                                                      s.end_char))
     return Record(document=meta, text=cleaned.text, entities=tuple(ents), quotes=found_quotes,
-                  claims=claims, sentences=sentences)
+                  claims=claims, events=dated, sentences=sentences)
 
 
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -124,6 +124,7 @@ class Lexicons:
     qualifiers: dict[str, str | None]
     not_strength: frozenset[str]
     number_words: dict[str, int]
+    event_nouns: frozenset[str]
     relations: dict[str, dict[str, tuple[str, ...]]]
 
 
@@ -244,6 +245,7 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
     reference = _read_yaml("reference.yaml", directory)
     strength = _read_yaml("strength.yaml", directory)
     relations = _read_yaml("relations.yaml", directory)
+    events = _read_yaml("events.yaml", directory)
     try:
         unknown = set(relations) - set(PREDICATES)
         if unknown:
@@ -268,11 +270,12 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             not_strength=frozenset(_str_list(strength["not_strength"],
                                              "vocab/strength.yaml not_strength")),
             number_words={str(k).casefold(): int(v) for k, v in strength["numbers"].items()},
+            event_nouns=frozenset(_str_list(events["event_nouns"], "vocab/events.yaml")),
             relations=cues,
         )
     except KeyError as exc:
-        raise VocabularyError(f"vocab: missing key {exc} in reference.yaml, strength.yaml "
-                              "or relations.yaml") from exc
+        raise VocabularyError(f"vocab: missing key {exc} in reference.yaml, strength.yaml, "
+                              "relations.yaml or events.yaml") from exc
 
 
 def _load_shapes(directory: Path | None) -> Shapes:

@@ -89,7 +89,7 @@ class Antecedents:
         if span is None:
             return False
         head = span.root
-        while head.dep_ in ("compound", "appos", "conj") and head.head is not head:
+        while head.dep_ in ("compound", "appos", "conj") and head.head.i != head.i:
             head = head.head
         return head.dep_ in ("nsubj", "nsubjpass")
 

@@ -127,7 +127,7 @@ def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents) -
         return own
     # Else the subject of the clause the figure is in, or its possessor.
     head = noun
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     for child in head.children:
         if child.dep_ in ("nsubj", "nsubjpass"):

@@ -140,7 +140,7 @@ def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
 def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Quote
                 ) -> tuple[Entity | None, str | None] | None:
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
-    if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+    if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects:
         return None
