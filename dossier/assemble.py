@@ -20,6 +20,7 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.claims import strength_claims
 from dossier.extract.events import events
 from dossier.extract.quotes import quotes
+from dossier.extract.relations import relations
 from dossier.extract.reference import entities as group_entities
 from dossier.model import CleanText, Document, Record
 
@@ -34,6 +35,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns))
+    found_relations = tuple(relations(doc, antecedents, vocab.lexicons, vocab.demonym_index()))
     meta = {
         "id": document.id,
         "title": document.title,
@@ -42,7 +44,8 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     }
     sentences = tuple(span for s in doc.sents for span in line_spans(doc.text, s.start_char,
                                                                      s.end_char))
-    return Record(document=meta, text=cleaned.text, entities=tuple(ents), quotes=found_quotes,
+    return Record(document=meta, text=cleaned.text, entities=tuple(ents), relations=found_relations,
+                  quotes=found_quotes,
                   claims=claims, events=dated, sentences=sentences)
 
 

@@ -121,6 +121,8 @@ class Antecedents:
         "The Taliban, the Haqqani network and Al Qaeda" → three entities.
         """
         heads = [token, *_conjuncts(token)]
+        if token.lower_ in _PLURAL_PRONOUNS:
+            heads = self._plural_antecedent(token) or heads
         out: list[Entity] = []
         for head in heads:
             ent = self.resolve(head)
@@ -136,10 +138,32 @@ class Antecedents:
         return out
 
 
+    def _plural_antecedent(self, pronoun: Token) -> list[Token]:
+        """"They" after "The Taliban, the Haqqani network and Al Qaeda": the whole list."""
+        first = self.before(pronoun.idx, self.lexicons.pronouns.get(pronoun.lower_, ()))
+        if first is None:
+            return []
+        spans = [m for m in self.mentions if m[2] == first.id and m[1] <= pronoun.idx]
+        span = self.doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand")
+        if span is None:
+            return []
+        head = span.root
+        while head.dep_ in ("conj", "appos") and head.head.i != head.i:
+            head = head.head
+        members = [head, *_conjuncts(head)]
+        return members if len(members) > 1 else []
+
+
+_PLURAL_PRONOUNS = {"they", "them", "their"}
+
+
 def _conjuncts(token: Token) -> list[Token]:
+    """Coordinated names: conjuncts, and appositions that continue a list
+    ("The Taliban, the Haqqani network and Al Qaeda")."""
     out = []
     for child in token.children:
-        if child.dep_ == "conj":
+        if child.dep_ == "conj" or (child.dep_ == "appos" and any(
+                c.dep_ in ("cc", "conj") for c in child.children)):
             out.append(child)
             out.extend(_conjuncts(child))
     return out
