@@ -7,7 +7,6 @@ They touch no store.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -22,6 +21,7 @@ from dossier.extract.events import events
 from dossier.extract.quotes import quotes
 from dossier.extract.relations import relations
 from dossier.extract.reference import entities as group_entities
+from dossier.extract.sentences import sentences
 from dossier.model import CleanText, Document, Record
 
 EXTRACTOR_VERSION = "dossier.extract.v1"
@@ -42,26 +42,10 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
         "published": document.published,
         "source": document.source,
     }
-    sentences = tuple(span for s in doc.sents for span in line_spans(doc.text, s.start_char,
-                                                                     s.end_char))
+    spans = tuple((s.start_char, s.end_char) for s in sentences(doc))
     return Record(document=meta, text=cleaned.text, entities=tuple(ents), relations=found_relations,
                   quotes=found_quotes,
-                  claims=claims, events=dated, sentences=sentences)
-
-
-def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a sentence span at line breaks, trimming spaces: the parser, trained on
-    running text, reads a headline into the dateline sentence below it."""
-    spans = []
-    for match in re.finditer(r"[^\n]+", text[start:end]):
-        s, e = start + match.start(), start + match.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
+                  claims=claims, events=dated, sentences=spans)
 
 
 def prepare(document: Document) -> CleanText:

@@ -147,9 +147,55 @@ def _print_profile(p) -> None:
         out.print("[bold]most often mentioned with[/bold]: " + escape(", ".join(
             f"{other.name} ({other.type}, {n} doc{'s' if n > 1 else ''})"
             for other, n in p.co_mentioned)))
+    _print_assertions(p)
     out.print("[bold]sentences[/bold]:")
     for _doc_id, sentence in p.sentences:
         out.print(f"  • {escape(sentence)}")
+
+
+# Profile sections: (title, predicate, which side the profiled entity is on).
+RELATION_SECTIONS = (
+    ("allies", "allied_with", None), ("adversaries", "adversary_of", None),
+    ("parent groups", "affiliate_of", "subject"), ("affiliates", "affiliate_of", "object"),
+    ("splintered from", "splinter_of", "subject"), ("splinters", "splinter_of", "object"),
+    ("leaders", "leader_of", "object"), ("leads", "leader_of", "subject"),
+    ("members", "member_of", "object"), ("member of", "member_of", "subject"),
+    ("works for", "works_for", "subject"), ("staff", "works_for", "object"),
+    ("operates in", "operates_in", "subject"), ("based in", "based_in", "subject"),
+)
+
+
+def _print_assertions(p) -> None:
+    """Relations, strength estimates, quotes and the timeline of a profile."""
+    for title, predicate, side in RELATION_SECTIONS:
+        rows = (p.relations(predicate, "subject") + p.relations(predicate, "object")
+                if side is None else p.relations(predicate, side))
+        if not rows:
+            continue
+        out.print(f"[bold]{title}[/bold]:")
+        for a in rows:
+            other = a["object"] if a["subject_id"] == p.entity.id else a["subject"]
+            hedge = " (hedged)" if a["hedged"] else ""
+            out.print(f"  • {escape(str(other))}{hedge} — “{escape(a['evidence'][:160])}”")
+    claims = p.of_kind("claim")
+    if claims:
+        out.print("[bold]strength estimates[/bold]:")
+        for a in claims:
+            v = a["value"]
+            figure = f"{v.get('min'):,}" + (f"–{v['max']:,}" if v.get("max") else "")
+            qual = f"{v['qualifier']} " if v.get("qualifier") else ""
+            as_of = v.get("as_of") or f"reported {a['report_time'] or 'undated'}"
+            out.print(f"  • {qual}{figure} (as of {as_of}) — “{escape(a['evidence'][:160])}”")
+    quotes = p.of_kind("quote")
+    if quotes:
+        out.print("[bold]quotes[/bold]:")
+        for a in quotes:
+            out.print(f"  • “{escape(a['value'].get('text', '')[:200])}”")
+    events = sorted(p.of_kind("event"), key=lambda a: a["valid_from"] or "")
+    if events:
+        out.print("[bold]timeline[/bold]:")
+        for a in events:
+            out.print(f"  • {a['valid_from']}: {escape(a['value'].get('description', ''))}")
 
 
 @app.command("eval")

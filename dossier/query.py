@@ -24,6 +24,16 @@ class Profile:
     documents: list[DocumentRow]
     co_mentioned: list[tuple[EntityRow, int]]
     sentences: list[tuple[str, str]]
+    assertions: list[dict]
+
+    def relations(self, predicate: str, role: str = "subject") -> list[dict]:
+        """Relations with ``predicate`` in which the entity is the ``role`` side."""
+        key = f"{role}_id"
+        return [a for a in self.assertions if a["kind"] == "relation"
+                and a["predicate"] == predicate and a[key] == self.entity.id]
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [a for a in self.assertions if a["kind"] == kind]
 
     @property
     def first_seen(self) -> str | None:
@@ -54,4 +64,5 @@ def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int =
     return Profile(entity=entity, aliases=store.entity_aliases(entity.id),
                    documents=store.entity_documents(entity.id),
                    co_mentioned=store.co_mentioned(entity.id, related),
-                   sentences=store.entity_sentences(entity.id, sentences))
+                   sentences=store.entity_sentences(entity.id, sentences),
+                   assertions=store.entity_assertions(entity.id))

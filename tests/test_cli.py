@@ -193,7 +193,7 @@ def test_show_profile(runner, iskp_db, name):
 def test_show_limits_sentences(runner, iskp_db):
     result = runner.invoke(app, ["show", "ISKP", "--db", iskp_db, "--sentences", "1"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("•") == 1
+    assert result.stdout.split("sentences:")[-1].count("•") == 1
 
 
 @pytest.mark.parametrize("name, hint", [("ISKPP", "ISKP"), ("Talibn", "Taliban")])

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
+from dossier.extract.sentences import sentences
 from dossier.extract.dates import year_month_in
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons
@@ -62,7 +63,7 @@ def _figure_pattern(lexicons: Lexicons) -> re.Pattern:
 def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
     """Strength claims of one document; see the module docstring."""
     pattern = _figure_pattern(lexicons)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         for match in pattern.finditer(sent.text):
             start = sent.start_char + match.start("a")
             end = sent.start_char + match.end()
@@ -81,7 +82,7 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
             claim_start = sent.start_char + match.start()
             yield {
                 "kind": "strength", "subject": subject.id, "min": low, "max": high,
-                "qualifier": qualifier, "as_of": year_month_in(sent),
+                "qualifier": qualifier, "as_of": _as_of(sent, noun),
                 "place": _place(sent, subject, antecedents),
                 "attributed_to": _attributed_to(sent, antecedents, lexicons),
                 "span": [min(claim_start, noun.idx), max(end, noun.idx + len(noun))],
@@ -136,6 +137,20 @@ def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents) -
                          if e.type in _SUBJECT_TYPES]
                 if found:
                     return found[0]
+    return None
+
+
+def _as_of(sent: Span, noun: Token) -> str | None:
+    """The date a figure is tied to: one opening its sentence ("As of June 2020, …")
+    or right after the counted noun ("fighters in 2022"); not any year nearby."""
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        if ent.start == sent.start or ent.start - sent.start <= 3 \
+                or 0 <= ent.start - noun.i <= 3:
+            found = year_month_in(ent)
+            if found:
+                return found
     return None
 
 

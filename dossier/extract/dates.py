@@ -46,9 +46,9 @@ def normalize_date(text: str) -> tuple[str, str, int, int] | None:
     return best
 
 
-def year_month_in(sent: Span) -> str | None:
-    """``YYYY`` or ``YYYY-MM`` of the first dated DATE entity in a sentence."""
-    for ent in sent.ents:
+def year_month_in(span: Span) -> str | None:
+    """``YYYY`` or ``YYYY-MM`` of the first dated DATE entity in a span."""
+    for ent in span.ents:
         if ent.label_ == "DATE":
             found = normalize_date(ent.text)
             if found:

@@ -31,6 +31,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
+from dossier.extract.sentences import sentences
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons, name_key
 
@@ -303,7 +304,7 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
               demonyms: dict[str, str]) -> list[dict]:
     """All relations of one document; see the module docstring."""
     rel = _Relations(doc, antecedents, lexicons, demonyms)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         rel.role_frames(sent)
         rel.hyphen_cues(sent)
         rel.verb_frames(sent)

@@ -22,7 +22,8 @@ from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Record
 from dossier.store import migrations
 from dossier.store.base import DocumentRow, EntityRow
-from dossier.store.schema import aliases, documents, entities, failures, mentions
+from dossier.store.schema import (aliases, assertions, documents, entities, failures, mentions,
+                                  sources)
 from dossier.vocabulary import name_key
 
 
@@ -79,8 +80,10 @@ class SQLStore:
                     published=document.published, kind=document.kind, raw=document.raw,
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
                     extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
+                ids: dict[str, int] = {}
                 for entity in record.entities:
                     entity_id = self._resolve(conn, entity)
+                    ids[entity.id] = entity_id
                     self._add_aliases(conn, entity_id, entity)
                     conn.execute(mentions.insert(), [
                         {"document_id": document.id, "entity_id": entity_id,
@@ -89,6 +92,7 @@ class SQLStore:
                          "sentence_start": record.sentence_of(s)[0],
                          "sentence_end": record.sentence_of(s)[1]}
                         for s, e in entity.mentions])
+                self._add_assertions(conn, document, record, ids)
             return True
         except SQLAlchemyError as exc:
             raise StorageError(f"{document.source}: could not store document "
@@ -120,6 +124,82 @@ class SQLStore:
             if updated.rowcount == 0:
                 conn.execute(aliases.insert().values(
                     entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=1))
+
+    def _add_assertions(self, conn: Connection, document: Document, record: Record,
+                        ids: dict[str, int]) -> None:
+        """Relations, claims, events and quotes, each with this document as a source.
+
+        A relation already stated by another document gains a source rather than
+        a second row (agreement = one assertion, many sources).
+        """
+        items = (
+            [("relation", r["subject"], r["predicate"], r["object"], r.get("since"), r,
+              r["evidence"], r.get("hedged", False), r.get("confidence"))
+             for r in record.relations]
+            + [("claim", c["subject"], c["kind"], None, c.get("as_of"), c, c["span"], False, None)
+               for c in record.claims]
+            + [("event", (e["actors"] or [None])[0], None, None, e["date"], e, e["span"],
+                False, None) for e in record.events]
+            + [("quote", q.get("speaker"), None, None, None, q, q["span"], False, None)
+               for q in record.quotes])
+        for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
+            subject_id = ids.get(subject) if subject else None
+            object_id = ids.get(obj) if obj else None
+            stored = {k: v for k, v in value.items() if k not in ("subject", "object", "span",
+                                                                   "evidence", "speaker")}
+            if kind == "event":
+                stored["actors"] = [ids[a] for a in value["actors"] if a in ids]
+            if kind == "claim":
+                for ref in ("place", "attributed_to"):
+                    stored[ref] = ids.get(value.get(ref)) if value.get(ref) else None
+            assertion_id = None
+            if kind == "relation":
+                row = conn.execute(select(assertions.c.id).where(and_(
+                    assertions.c.kind == kind, assertions.c.subject_id == subject_id,
+                    assertions.c.predicate == predicate,
+                    assertions.c.object_id == object_id))).first()
+                assertion_id = row[0] if row else None
+            if assertion_id is None:
+                assertion_id = conn.execute(assertions.insert().values(
+                    kind=kind, subject_id=subject_id, predicate=predicate, object_id=object_id,
+                    valid_from=valid_from, value=stored,
+                    created_at=_now())).inserted_primary_key[0]
+            conn.execute(sources.insert().values(
+                assertion_id=assertion_id, document_id=document.id, span_start=span[0],
+                span_end=span[1], report_time=document.published,
+                report_time_is_ingest=document.published is None,
+                extractor_version=EXTRACTOR_VERSION, hedged=bool(hedged),
+                confidence=confidence))
+
+    def entity_assertions(self, entity_id: int) -> list[dict]:
+        """Every assertion about an entity (as subject, object or event actor), with
+        the evidence text and date of each source."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(assertions, sources.c.document_id, sources.c.span_start,
+                       sources.c.span_end, sources.c.report_time, sources.c.hedged,
+                       documents.c.text)
+                .join(sources, sources.c.assertion_id == assertions.c.id)
+                .join(documents, documents.c.id == sources.c.document_id)
+                .where((assertions.c.subject_id == entity_id)
+                       | (assertions.c.object_id == entity_id)
+                       | (assertions.c.kind == "event"))
+                .order_by(assertions.c.kind, assertions.c.valid_from, assertions.c.id)).all()
+            names = dict(conn.execute(select(entities.c.id, entities.c.name)).all())
+        out = []
+        for r in rows:
+            value = dict(r.value or {})
+            if r.kind == "event" and entity_id not in value.get("actors", []) \
+                    and r.subject_id != entity_id:
+                continue
+            out.append({
+                "kind": r.kind, "predicate": r.predicate, "subject": names.get(r.subject_id),
+                "object": names.get(r.object_id), "subject_id": r.subject_id,
+                "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
+                "document_id": r.document_id, "report_time": r.report_time,
+                "hedged": r.hedged, "evidence": r.text[r.span_start:r.span_end].strip(),
+                "names": {i: names.get(i) for i in value.get("actors", [])}})
+        return out
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
         with self.engine.begin() as conn:
