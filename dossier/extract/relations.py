@@ -212,8 +212,13 @@ class _Relations:
                                 for e in self.entities(p, ACTORS)]
                      for c in verb.children if c.dep_ in ("prep", "agent")}
             if lemma in pledge and ("allegiance" in lowered or "loyalty" in lowered):
+                # "pledged allegiance to X": "to" hangs off the verb or off "allegiance".
+                targets = preps.get("to", []) + [
+                    e for d in verb.children if d.dep_ == "dobj" for p in d.children
+                    if p.dep_ == "prep" and p.lower_ == "to"
+                    for o in p.children if o.dep_ == "pobj" for e in self.entities(o, ACTORS)]
                 for s in subjects:
-                    for o in preps.get("to", []):
+                    for o in targets:
                         self.add(s, "affiliate_of", o, sent, "verb")
                 continue
             if lemma in adversary_verbs:

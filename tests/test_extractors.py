@@ -1,0 +1,133 @@
+"""Relations, quotes, strength claims, events and hedging on short texts (real model)."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.assemble import extract
+from dossier.model import Document
+from dossier.vocabulary import name_key
+
+
+def record_of(text: str):
+    return extract(Document(raw=text.encode("utf-8"), source="test.txt"))[1]
+
+
+def named(record, entity_id):
+    return record.entity(entity_id).name if entity_id else None
+
+
+def names_of(record, entity_id):
+    entity = record.entity(entity_id)
+    return {name_key(n) for n in (entity.name, *entity.aliases)}
+
+
+def has_relation(record, subject, predicate, obj):
+    for r in record.relations:
+        s, o = names_of(record, r["subject"]), names_of(record, r["object"])
+        if r["predicate"] == predicate and (name_key(subject) in s and name_key(obj) in o or
+                                            predicate in ("allied_with", "adversary_of")
+                                            and name_key(subject) in o and name_key(obj) in s):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Colin P. Clarke, an analyst at the Soufan Group, spoke on Monday.",
+     ("Colin P. Clarke", "works_for", "Soufan Group")),
+    ("The Soufan Group, a New York-based consulting firm, published the study.",
+     ("Soufan Group", "based_in", "New York")),
+    ("The Taliban, the Haqqani network and Al Qaeda operate as a triumvirate.",
+     ("Taliban", "allied_with", "Haqqani network")),
+    ("In 2015 the Maute Group pledged allegiance to the Islamic State.",
+     ("Maute Group", "affiliate_of", "Islamic State")),
+    ("Al-Shabaab fighters remain active in Somalia.", ("al-Shabaab", "operates_in", "Somalia")),
+])
+def test_relations(text, expected):
+    record = record_of(text)
+    assert has_relation(record, *expected), record.relations
+
+
+@pytest.mark.parametrize("text", [
+    "The two states were allied in the war of 1812, historians wrote.",
+    "It was a sunny day in the capital.",
+])
+def test_no_relations(text):
+    assert record_of(text).relations == ()
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("“We will not lower our guard against these criminals,” said Juan Manuel Santos.",
+     "Juan Manuel Santos", "We will not lower our guard"),
+    ("Amina Farouk spoke on Monday. “The group has lost most of its ground,” Ms Farouk said.",
+     "Amina Farouk", "The group has lost most"),
+    ("“It is the handiwork of bloody minded people,” an official said.", None,
+     "It is the handiwork"),
+])
+def test_quotes_and_speakers(text, speaker, words):
+    record = record_of(text)
+    assert len(record.quotes) == 1
+    quote = record.quotes[0]
+    assert quote["text"].startswith(words)
+    assert named(record, quote["speaker"]) == speaker
+    assert record.text[quote["span"][0]:quote["span"][1]].startswith(words)
+
+
+@pytest.mark.parametrize("text", [
+    'Its so-called "caliphate" collapsed years ago.',
+    "The minister called the plan “a total failure” on Monday.",
+])
+def test_scare_quotes_are_not_quotes(text):
+    assert record_of(text).quotes == ()
+
+
+@pytest.mark.parametrize("text, group, low, high, qualifier", [
+    ("More than 10,000 ISIS fighters remain in Iraq and Syria.", "ISIS", 10000, None,
+     "more than"),
+    ("ISKP had between 1,500 and 2,200 fighters, UN monitors said.", "ISKP", 1500, 2200, None),
+    ("France has some 4,500 troops in the region.", "France", 4500, None, "about"),
+])
+def test_strength_claims(text, group, low, high, qualifier):
+    record = record_of(text)
+    assert len(record.claims) == 1
+    claim = record.claims[0]
+    assert group in record.entity(claim["subject"]).aliases
+    assert (claim["min"], claim["max"], claim["qualifier"]) == (low, high, qualifier)
+
+
+@pytest.mark.parametrize("text", [
+    "The blast killed 40 Taliban fighters near Kandahar.",
+    "Al-Shabaab holds 12 hostages, officials said.",
+    "The Taliban emerged in 1994.",
+])
+def test_not_strength_claims(text):
+    assert record_of(text).claims == ()
+
+
+@pytest.mark.parametrize("text, date, precision, actor", [
+    ("The Taliban emerged in 1994 amid the unrest.", "1994", "year", "Taliban"),
+    ("Abu Sayyaf fighters seized the town in October 2017.", "2017-10", "month", "Abu Sayyaf"),
+])
+def test_events(text, date, precision, actor):
+    record = record_of(text)
+    event = next(e for e in record.events if e["date"] == date)
+    assert event["precision"] == precision
+    assert actor in {named(record, a) for a in event["actors"]}
+
+
+@pytest.mark.parametrize("text", [
+    "As of June 2020, the Taliban remained strong.",
+    "The group had no plans last year.",
+])
+def test_no_events(text):
+    assert record_of(text).events == ()
+
+
+@pytest.mark.parametrize("text, is_hedged", [
+    ("The Islamic State is believed to be active in Mozambique.", True),
+    ("The Islamic State may be active in Mozambique.", True),
+    ("The Islamic State is active in Mozambique.", False),
+])
+def test_hedging(text, is_hedged):
+    record = record_of(text)
+    assert record.relations, "no relation found"
+    assert all(r["hedged"] is is_hedged for r in record.relations)
