@@ -206,7 +206,8 @@ def eval_cli(
     details: Annotated[bool, typer.Option(
         "--details", help="List each document's missed, spurious and mistyped entities.")] = False,
 ) -> None:
-    """Score `dossier extract` against gold annotations (entity P/R/F1, plain and typed)."""
+    """Score `dossier extract` against gold annotations: P/R/F1 of entities (plain and
+    typed), relations, quotes and their speakers, strength claims and events."""
     from dossier import evaluate
     from dossier.assemble import extract
     from dossier.ingest import read_file

@@ -4,6 +4,9 @@ The gold format and the matching rules are those of the project's reference
 scorer (``shared/tools/score.py``), which also judges articles Dossier never
 sees; this module must give the same figures, and a test checks that it does.
 
+Relations, quotes, claims and events match as the reference scorer matches
+them (see :func:`score_assertions`).
+
 Entities match when a predicted entity's name or any alias equals a gold
 entity's name or alias after :func:`normalize`; each gold entity can be matched
 once (a second prediction of it is a false positive). "Typed" also requires the
@@ -18,6 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+
+PARTS = ("entities", "entities_typed", "relations", "quotes", "quote_speakers", "claims",
+         "events")
+SYMMETRIC = {"allied_with", "adversary_of"}
 
 
 def normalize(text: str | None) -> str:
@@ -65,7 +73,7 @@ class Tally:
 @dataclass
 class Scorecard:
     parts: dict[str, Tally] = field(default_factory=lambda: {
-        "entities": Tally(), "entities_typed": Tally()})
+        part: Tally() for part in PARTS})
     documents: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -144,7 +152,80 @@ def score(gold: dict[str, Any], pred: dict[str, Any], card: Scorecard | None = N
     """Score one predicted record against one gold annotation."""
     card = card or Scorecard()
     score_entities(gold, pred, card)
+    score_assertions(gold, pred, card)
     return card
+
+
+def _words(text: str | None) -> list[str]:
+    return normalize(text).split()
+
+
+def score_assertions(gold: dict[str, Any], pred: dict[str, Any], card: Scorecard) -> None:
+    """Relations, quotes (text and speaker), claims and events of one document.
+
+    A predicted entity id stands for the gold entities its names match; gold
+    items name entities by their canonical name.
+    """
+    gold_names = [{normalize(e["name"])} | {normalize(a) for a in e.get("aliases", [])}
+                  for e in gold["entities"]]
+    by_name = {e["name"]: i for i, e in enumerate(gold["entities"])}
+    pred_names = {}
+    for e in pred.get("entities", []):
+        names = {normalize(e.get("name", ""))} | {normalize(a) for a in e.get("aliases", [])}
+        names.discard("")
+        pred_names[e.get("id")] = names
+
+    def of_pred(entity_id) -> set[int]:
+        names = pred_names.get(entity_id)
+        return {i for i, g in enumerate(gold_names) if names & g} if names else set()
+
+    def of_gold(name) -> set[int]:
+        return {by_name[name]} if name in by_name else set()
+
+    def relation(p, g) -> bool:
+        if p.get("predicate") != g["predicate"]:
+            return False
+        ps, po = of_pred(p.get("subject")), of_pred(p.get("object"))
+        gs, go = of_gold(g["subject"]), of_gold(g["object"])
+        return bool(ps & gs and po & go) or (
+            g["predicate"] in SYMMETRIC and bool(ps & go and po & gs))
+
+    def quote_text(p, g) -> bool:
+        gw, pw = _words(g["text"]), _words(p.get("text", ""))
+        k = min(5, len(gw))
+        return " ".join(gw[:k]) in " ".join(pw) or (
+            " ".join(pw[:k]) in " ".join(gw) and len(pw) >= 3)
+
+    def quote_speaker(p, g) -> bool:
+        if not quote_text(p, g):
+            return False
+        if g.get("speaker") is None:
+            return p.get("speaker") is None
+        return bool(of_pred(p.get("speaker")) & of_gold(g["speaker"]))
+
+    def claim(p, g) -> bool:
+        if p.get("kind", "strength") != g.get("kind", "strength"):
+            return False
+        if not of_pred(p.get("subject")) & of_gold(g["subject"]) or p.get("min") != g["min"]:
+            return False
+        return g.get("max") is None or p.get("max") == g["max"]
+
+    def event(p, g) -> bool:
+        pd, gd = str(p.get("date") or ""), g["date"]
+        if not (pd.startswith(gd) or gd.startswith(pd)) or len(pd) < 4:
+            return False
+        if not g.get("actors"):
+            return True
+        gold_idx = set().union(*(of_gold(a) for a in g["actors"]))
+        pred_idx = set().union(set(), *(of_pred(a) for a in p.get("actors", [])))
+        return bool(gold_idx & pred_idx)
+
+    for part, key, match in (("relations", "relations", relation), ("quotes", "quotes", quote_text),
+                             ("quote_speakers", "quotes", quote_speaker),
+                             ("claims", "claims", claim), ("events", "events", event)):
+        predicted, golds = pred.get(key, []), gold.get(key, [])
+        tp = greedy_matches(predicted, golds, match)
+        card.parts[part].add(tp, len(predicted), len(golds))
 
 
 def load_gold(path: Path) -> dict[str, Any]:
