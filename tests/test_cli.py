@@ -8,6 +8,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from dossier import evaluate
 from dossier.cli import app
 from dossier.model import document_id
 
@@ -249,7 +250,7 @@ def test_eval_prints_scores(runner, gold_dir):
     result = runner.invoke(app, ["eval", str(gold_dir)])
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
-    assert set(lines) == {"entities", "entities_typed"}
+    assert set(lines) == set(evaluate.PARTS)
     pattern = re.compile(r"P (\d\.\d\d) R (\d\.\d\d) F1 (\d\.\d\d) \(pred (\d+), gold 4\)")
     plain = pattern.search(words(lines["entities"]))
     typed = pattern.search(words(lines["entities_typed"]))
@@ -267,7 +268,7 @@ def test_eval_json_and_save(runner, gold_dir, tmp_path):
     result = runner.invoke(app, ["eval", str(gold_dir), "--json", "--save", str(saved)])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
-    assert set(scores) == {"entities", "entities_typed"}
+    assert set(scores) == set(evaluate.PARTS)
     assert scores["entities"]["gold"] == 4
     assert scores["entities"]["r"] == 0.75
     assert scores["entities_typed"]["r"] == 0.5
