@@ -41,6 +41,7 @@ ACTORS = ("armed_group", "organization", "state")
 PLACES = ("place", "state")
 CONFIDENCE = {"role": 0.8, "hyphen": 0.8, "verb": 0.7, "location": 0.6}
 _ROLE_PREPS = ("of", "at", "for", "with", "in", "from")
+_MAX_CLIMB = 6
 
 
 class _Relations:
@@ -52,6 +53,7 @@ class _Relations:
         self.lexicons = lexicons
         self.demonyms = demonyms
         self.found: dict[tuple[str, str, str], dict] = {}
+        self.nested: set[str] = set()
         self.location_preps = set(self.cue("operates_in", "prepositions"))
 
     # -- helpers -----------------------------------------------------------
@@ -120,6 +122,10 @@ class _Relations:
         candidates.extend(c for c in noun.children if c.dep_ == "appos")
         if noun.dep_ == "attr":  # "X is the leader of Y"
             candidates.extend(c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+        if noun.dep_ == "pobj" and noun.head.lower_ == "as":  # "X worked as a member of Y"
+            verb = self._clause_verb(noun.head)
+            if verb is not None:
+                return self.clause_subjects(verb, ("person",))
         out = []
         for tok in candidates:
             for ent in self.entities(tok, ("person", "armed_group")):
@@ -128,13 +134,21 @@ class _Relations:
         return out
 
     def _bodies(self, noun: Token) -> list[Entity]:
-        """The body the role is in: "of/at/for X", "X's", or a name before the noun."""
+        """The body the role is in: "of/at/for X", "X's", or a name before the noun;
+        one step deeper for "chief of the press office of X"."""
         out: list[Entity] = []
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in _ROLE_PREPS:
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        out.extend(self.entities(pobj, ACTORS))
+                    if pobj.dep_ != "pobj":
+                        continue
+                    found = self.entities(pobj, ACTORS)
+                    if not found:
+                        found = [e for p in pobj.children if p.dep_ == "prep"
+                                 and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                                 for e in self.entities(o, ACTORS)]
+                        self.nested.update(e.id for e in found)
+                    out.extend(found)
             elif child.dep_ in ("compound", "poss", "nmod", "amod"):
                 ent = self.entity(child, ACTORS)
                 if ent is not None:
@@ -150,8 +164,12 @@ class _Relations:
             if body.type == "armed_group" and words & roles["affiliate_of"]:
                 return "affiliate_of"
             return None
-        if words & roles["leader_of"]:
+        nested = body.id in self.nested
+        if words & roles["leader_of"] and not nested:
             return "leader_of"
+        if body.type == "organization" and words & set(self.cue("leader_of",
+                                                                "organization_nouns")):
+            return "leader_of"  # "6th Infantry Division commander X"
         if body.type == "armed_group" and words & roles["member_of"]:
             return "member_of"
         if body.type == "organization" and words & roles["works_for"]:
@@ -179,6 +197,16 @@ class _Relations:
                 continue
             self.add(target, predicate, first, sent, "hyphen")
         for tok in sent:
+            # "the Center for Strategic and International Studies in Washington"
+            org = self.ants.at(tok.idx, tok.idx + len(tok))
+            if org is not None and org.type == "organization" and tok.dep_ != "compound":
+                for p in tok.children:
+                    if p.dep_ == "prep" and p.lower_ == "in":
+                        for o in p.children:
+                            if o.dep_ == "pobj":
+                                for place in self.entities(o, ("place",)):
+                                    self.add(org, "based_in", place, sent, "hyphen")
+        for tok in sent:
             if tok.lower_ == "based" and any(c.lower_ == "in" for c in tok.children):
                 places = [e for c in tok.children if c.lower_ == "in"
                           for p in c.children if p.dep_ == "pobj" for e in self.entities(p, PLACES)]
@@ -189,6 +217,35 @@ class _Relations:
                 for s in subjects:
                     for p in places:
                         self.add(s, "based_in", p, sent, "hyphen")
+
+    def clause_subjects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
+        """Who does what ``verb`` says: its subjects; for a relative or participle
+        clause the noun it modifies ("the AFP which defeated ...", "Afghan forces
+        fighting ..."); for a subjectless complement, the governing verb's subjects
+        ("went to war ... to oust the Taliban")."""
+        for v in self._verb_chain(verb):
+            subjects = []
+            for c in v.children:
+                if c.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
+                if c.lower_ in ("which", "who", "that") and v.dep_ == "relcl":
+                    subjects.extend(self.entities(v.head, types))
+                else:
+                    subjects.extend(self.entities(c, types))
+            if not subjects and v.dep_ in ("acl", "relcl"):
+                subjects = self.entities(v.head, types)
+            if subjects:
+                return subjects
+        return []
+
+    def clause_objects(self, verb: Token) -> list[Entity]:
+        """Direct objects of a verb and of the verbs it governs ("fighting to overthrow X")."""
+        out = []
+        for v in (verb, *[c for c in verb.children if c.dep_ in ("xcomp", "conj")
+                          and c.pos_ == "VERB"]):
+            out.extend(e for c in v.children if c.dep_ == "dobj"
+                       for e in self.entities(c, ACTORS))
+        return out
 
     def verb_frames(self, sent: Span) -> None:
         allied_verbs = set(self.cue("allied_with", "verbs"))
@@ -202,92 +259,225 @@ class _Relations:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
             lemma = verb.lemma_.casefold()
-            subjects = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                        for e in self.entities(c, ACTORS)]
-            if not subjects and verb.dep_ in ("acl", "relcl"):
-                subjects = self.entities(verb.head, ACTORS)  # "Afghan forces fighting X"
-            objects = [e for c in verb.children if c.dep_ in ("dobj",)
-                       for e in self.entities(c, ACTORS)]
+            direct = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                      for e in self.entities(c, ACTORS)]
             preps = {c.lower_: [e for p in c.children if p.dep_ == "pobj"
                                 for e in self.entities(p, ACTORS)]
                      for c in verb.children if c.dep_ in ("prep", "agent")}
-            if lemma in pledge and ("allegiance" in lowered or "loyalty" in lowered):
-                # "pledged allegiance to X": "to" hangs off the verb or off "allegiance".
-                targets = preps.get("to", []) + [
-                    e for d in verb.children if d.dep_ == "dobj" for p in d.children
-                    if p.dep_ == "prep" and p.lower_ == "to"
-                    for o in p.children if o.dep_ == "pobj" for e in self.entities(o, ACTORS)]
-                for s in subjects:
-                    for o in targets:
-                        self.add(s, "affiliate_of", o, sent, "verb")
-                continue
             if lemma in adversary_verbs:
-                for s in subjects:
-                    for o in objects + preps.get("with", []) + preps.get("against", []) \
-                            + preps.get("on", []):
-                        self.add(s, "adversary_of", o, sent, "verb")
-                if verb.dep_ == "auxpass" or any(c.dep_ == "nsubjpass" for c in verb.children):
-                    for s in subjects:
+                passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+                if passive:  # "was crushed by X": X is the attacker
+                    for s in direct:
                         for o in preps.get("by", []):
                             self.add(o, "adversary_of", s, sent, "verb")
-            against = preps.get("against", [])
-            for s in subjects:
-                for o in against:
-                    self.add(s, "adversary_of", o, sent, "verb")
+                else:
+                    for s in self.clause_subjects(verb):
+                        for o in self.clause_objects(verb) + preps.get("with", []) \
+                                + preps.get("on", []):
+                            self.add(s, "adversary_of", o, sent, "verb")
             attrs = {c.lemma_.casefold() for c in verb.subtree if c.dep_ in ("pobj", "attr",
                                                                              "dobj")}
-            if len(subjects) > 1 and (lemma in allied_verbs or attrs & allied_nouns
-                                      or any(p in lowered for p in allied_phrases)):
-                for i, a in enumerate(subjects):
-                    for b in subjects[i + 1:]:
+            if len(direct) > 1 and (lemma in allied_verbs or attrs & allied_nouns
+                                    or any(p in lowered for p in allied_phrases)):
+                for i, a in enumerate(direct):
+                    for b in direct[i + 1:]:
                         self.add(a, "allied_with", b, sent, "verb")
-            if len(subjects) > 1 and attrs & adversary_nouns and lemma in ("be", "remain"):
-                for i, a in enumerate(subjects):
-                    for b in subjects[i + 1:]:
+            if len(direct) > 1 and attrs & adversary_nouns and lemma in ("be", "remain"):
+                for i, a in enumerate(direct):
+                    for b in direct[i + 1:]:
                         self.add(a, "adversary_of", b, sent, "verb")
-        # "closing ranks against adversaries like X": the clause's subjects face X.
+        self.against(sent)
+        self.hostile_nouns(sent, adversary_nouns)
+        self.pledges(sent, pledge)
+
+    def pledges(self, sent: Span, verbs: set[str]) -> None:
+        """"X pledged allegiance to Y": a group becomes Y's affiliate, a person its
+        member. Read off the words, which the parser often gets wrong here."""
+        forms = "|".join(sorted({f"{v}\\w*" for v in verbs} | {"swore", "sworn"}))
+        for match in re.finditer(rf"\b(?:{forms})\s+(?:its\s+|their\s+|his\s+)?"
+                                 r"(?:allegiance|loyalty|fealty)\s+to\b", sent.text, re.I):
+            start = sent.start_char + match.start()
+            end = sent.start_char + match.end()
+            after = self.ants.in_span(end, min(sent.end_char, end + 80), ACTORS)
+            before = self.ants.in_span(sent.start_char, start, ("armed_group", "person"))
+            child = before[0] if before else self.ants.before(start, ("armed_group",))
+            if not after or child is None:
+                continue
+            predicate = "member_of" if child.type == "person" else "affiliate_of"
+            self.add(child, predicate, after[0], sent, "verb")
+
+    def affiliations(self, sent: Span) -> None:
+        """"an FTO affiliated with al-Qaeda", "a group linked to IS"."""
+        for tok in sent:
+            if tok.lower_ not in ("affiliated", "aligned") or tok.i + 1 >= len(self.doc):
+                continue
+            targets = [e for p in tok.children if p.lower_ in ("with", "to")
+                       for o in p.children if o.dep_ == "pobj" for e in self.entities(o, ACTORS)]
+            holder = tok.head
+            while holder.dep_ == "appos" and holder.head.i != holder.i \
+                    and not self.entities(holder, GROUPS):
+                holder = holder.head
+            holders = self.entities(holder, GROUPS) or self.clause_subjects(tok, GROUPS)
+            predicate = "affiliate_of" if tok.lower_ == "affiliated" else "allied_with"
+            for h in holders:
+                for t in targets:
+                    self.add(h, predicate, t, sent, "verb")
+
+    def led_by(self, sent: Span) -> None:
+        """"The faction led by X", "under the leadership of X": X leads the group."""
+        for tok in sent:
+            if tok.lemma_.casefold() == "lead" and tok.pos_ == "VERB":
+                leaders = [e for c in tok.children if c.dep_ == "agent"
+                           for p in c.children if p.dep_ == "pobj"
+                           for e in self.entities(p, ("person",))]
+                if not leaders:
+                    continue
+                led = self.entities(tok.head, ACTORS) if tok.dep_ == "acl" else \
+                    [e for c in tok.children if c.dep_ == "nsubjpass"
+                     for e in self.entities(c, ACTORS)]
+                for leader in leaders:
+                    for group in led:
+                        self.add(leader, "leader_of", group, sent, "role")
+            elif tok.lower_ == "leadership" and tok.head.lower_ == "under":
+                leaders = [e for p in tok.children if p.lower_ == "of"
+                           for o in p.children if o.dep_ == "pobj"
+                           for t in o.subtree for e in self.entities(t, ("person",))]
+                verb = self._clause_verb(tok.head)
+                groups = self.clause_subjects(verb, GROUPS) if verb is not None else []
+                for leader in dict.fromkeys(leaders):
+                    for group in groups:
+                        self.add(leader, "leader_of", group, sent, "role")
+
+    def _clause_verb(self, token: Token) -> Token | None:
+        node = token
+        for _ in range(_MAX_CLIMB):
+            if node.pos_ in ("VERB", "AUX"):
+                return node
+            if node.head.i == node.i:
+                return None
+            node = node.head
+        return None
+
+    def against(self, sent: Span) -> None:
+        """"launch military action against HTS", "closing ranks against adversaries
+        like ISIS-K": the clause's subjects against the named ones."""
+        for prep in sent:
+            if prep.lower_ != "against" or prep.dep_ != "prep":
+                continue
+            verb = self._clause_verb(prep.head)
+            if verb is None:
+                continue
+            targets = []
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                found = self.entities(pobj, ACTORS)
+                if not found:  # "adversaries like X", "rivals such as X"
+                    found = [e for p in pobj.children if p.lower_ in ("like", "including", "as")
+                             for t in p.children if t.dep_ == "pobj"
+                             for e in self.entities(t, ACTORS)]
+                targets.extend(found)
+            for s in self.clause_subjects(verb):
+                for o in targets:
+                    self.add(s, "adversary_of", o, sent, "verb")
+
+    def hostile_nouns(self, sent: Span, nouns: set[str]) -> None:
+        """"peace talks with the government", "a Turkish offensive on Afrin": the
+        noun's owner (modifier, else the clause's subject) and its target."""
         for noun in sent:
-            if noun.lemma_.casefold() in ("adversary", "enemy", "rival", "foe") and \
-                    noun.head.lower_ == "against":
-                verb = noun.head.head
-                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-                    verb = verb.head
-                subjects = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                            for e in self.entities(c, ACTORS)]
-                rivals = [e for t in noun.subtree if t.dep_ == "pobj"
-                          for e in self.entities(t, ACTORS)]
-                for s in subjects:
-                    for r in rivals:
-                        self.add(s, "adversary_of", r, sent, "verb")
+            if noun.pos_ != "NOUN" or noun.lemma_.casefold() not in nouns:
+                continue
+            targets = [e for p in noun.children
+                       if p.dep_ == "prep" and p.lower_ in ("with", "against", "on")
+                       for t in p.children if t.dep_ == "pobj"
+                       for e in self.entities(t, ACTORS)]
+            if not targets:
+                continue
+            owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
+                      for e in self.entities(c, ACTORS)]
+            if not owners:
+                verb = self._clause_verb(noun)
+                owners = self.clause_subjects(verb) if verb is not None else []
+            for s in owners:
+                for o in targets:
+                    self.add(s, "adversary_of", o, sent, "verb")
 
     def locations(self, sent: Span) -> None:
-        """Armed groups and the places the sentence puts them in.
+        """Armed groups and the places their clause puts them in.
 
-        Every armed group the sentence names (or refers to as its subject) goes
-        with every place or state that stands as the object of a preposition
-        ("in Iraq and Syria", "parts of Syria", "from Syria") or as the subject
-        of a passive ("Idlib is held by HTS") in the same sentence.
+        From a place or state that is the object of a locative preposition ("in
+        Iraq and Syria", "parts of Syria", "from Syria"), climb through the noun
+        phrases it sits in: a noun on the way that stands for an armed group owns
+        the place ("ISIS-K in Afghanistan", "ISIS affiliates like the Sahel");
+        else the first verb's subjects and objects do, climbing through
+        subjectless verbs ("to try to control trafficking in the departments of
+        Arauca" → the group that tries). A place that is the subject of a passive
+        ("Idlib is held by HTS") goes to the agent.
         """
-        groups = self.ants.in_span(sent.start_char, sent.end_char, GROUPS)
-        for tok in sent:
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in ("PRON", "NOUN"):
-                groups.extend(e for e in self.entities(tok, GROUPS) if e not in groups)
-        if not groups:
-            return
-        places: list[Entity] = []
         for tok in sent:
             head = tok
             while head.dep_ == "conj" and head.head.i != head.i:
                 head = head.head
-            if head.dep_ == "pobj" and head.head.lower_ in self.location_preps \
-                    or head.dep_ == "nsubjpass":
-                ent = self.ants.at(tok.idx, tok.idx + len(tok))
-                if ent is not None and ent.type in PLACES and ent not in places \
-                        and not self._in_hyphen_compound(tok):
-                    places.append(ent)
-        for g in groups:
-            for p in places:
-                self.add(g, "operates_in", p, sent, "location")
+            if not (head.dep_ == "pobj" and head.head.lower_ in self.location_preps):
+                continue
+            place = self.ants.at(tok.idx, tok.idx + len(tok))
+            if place is None or place.type not in PLACES or self._in_hyphen_compound(tok):
+                continue
+            for group in self._owners(head.head):
+                self.add(group, "operates_in", place, sent, "location")
+        for verb in sent:
+            if verb.pos_ != "VERB":
+                continue
+            places = [e for c in verb.children if c.dep_ == "nsubjpass"
+                      for e in self.entities(c, PLACES)]
+            # "Mogadishu is hit by attacks carried out by the Shabaab": any agent below.
+            holders = [e for c in verb.children if c.dep_ == "agent"
+                       for t in c.subtree if t.dep_ == "pobj" and t.head.dep_ == "agent"
+                       for e in self.entities(t, GROUPS)]
+            for g in holders:
+                for p in places:
+                    self.add(g, "operates_in", p, sent, "location")
+
+    def _owners(self, prep: Token) -> list[Entity]:
+        """The armed groups a locative phrase belongs to; see :meth:`locations`."""
+        node = prep.head
+        for _ in range(_MAX_CLIMB):
+            if node.pos_ in ("NOUN", "PROPN", "PRON"):
+                own = [e for e in self.ants.resolve_phrase(node) if e.type in GROUPS]
+                if own:
+                    return own
+                if node.dep_ in ("pobj",) and node.head.pos_ == "ADP":
+                    node = node.head.head
+                    continue
+                if node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj"):
+                    node = node.head
+                    continue
+                return []
+            if node.pos_ in ("VERB", "AUX"):
+                for verb in self._verb_chain(node):
+                    found = [e for c in verb.children
+                             if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+                             for e in (self.entities(c, GROUPS) if c.dep_ != "agent" else
+                                       [x for p in c.children if p.dep_ == "pobj"
+                                        for x in self.entities(p, GROUPS)])]
+                    if found:
+                        return found
+                # The parser lost the subject ("IS proclaimed ..." read as "is"):
+                # the armed group named first in the clause before the verb.
+                before = [e for e in self.ants.in_span(node.sent.start_char, node.idx, GROUPS)]
+                return before[:1]
+            node = node.head
+        return []
+
+    @staticmethod
+    def _verb_chain(verb: Token) -> list[Token]:
+        """A verb and the verbs it is the complement or conjunct of ("try to control")."""
+        chain = [verb]
+        while verb.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp") \
+                and verb.head.i != verb.i and len(chain) < _MAX_CLIMB + 2:
+            verb = verb.head
+            if verb.dep_ == "prep":
+                verb = verb.head
+            chain.append(verb)
+        return chain
 
     def _in_hyphen_compound(self, tok: Token) -> bool:
         """"a New York-based firm": the place names a base, not a battlefield."""
@@ -314,5 +504,7 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
         rel.hyphen_cues(sent)
         rel.verb_frames(sent)
         rel.locations(sent)
+        rel.affiliations(sent)
+        rel.led_by(sent)
     return list(rel.found.values())
 
