@@ -21,7 +21,7 @@ from dossier.extract.events import events
 from dossier.extract.quotes import quotes
 from dossier.extract.relations import relations
 from dossier.extract.reference import entities as group_entities
-from dossier.extract.sentences import sentences
+from dossier.extract.sentences import doc_text, sentences
 from dossier.model import CleanText, Document, Record
 
 EXTRACTOR_VERSION = "dossier.extract.v1"
@@ -30,11 +30,11 @@ EXTRACTOR_VERSION = "dossier.extract.v1"
 def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     """Assemble the record of one document from its processed Doc."""
     vocab = vocabulary.load()
-    ents = group_entities(doc._.mentions, vocab.shapes, doc.text)
+    ents = group_entities(doc._.mentions, vocab.shapes, doc_text(doc))
     antecedents = Antecedents(doc, ents, vocab.lexicons)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
-    dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns))
+    dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))
     found_relations = tuple(relations(doc, antecedents, vocab.lexicons, vocab.demonym_index()))
     meta = {
         "id": document.id,

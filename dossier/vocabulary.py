@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ GAZETTEERS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The form two names are compared in: accents off, casefolded, words only.
 
@@ -97,6 +98,11 @@ class Shapes:
     place_admin_words: frozenset[str]
     facility_nouns: frozenset[str]
     institution_heads: frozenset[str]
+
+    @cached_property
+    def cue_last_words(self) -> frozenset[str]:
+        """Last words of the armed-group cues, to rule tokens out quickly."""
+        return frozenset(c.split()[-1] for c in self.armed_group_cues)
 
     def is_title(self, word: str) -> bool:
         """True for an honorific or rank, with or without its dot ("Gen.", "Mr")."""

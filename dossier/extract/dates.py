@@ -54,3 +54,25 @@ def year_month_in(span: Span) -> str | None:
             if found:
                 return found[0][:7]
     return None
+
+
+_RELATIVE_YEAR = {"last year": -1, "this year": 0, "next year": 1, "a year ago": -1,
+                  "two years ago": -2, "three years ago": -3}
+_BARE_MONTH = re.compile(rf"^(?:in\s+|last\s+|early\s+|late\s+|mid-?)?{_MONTH}$", re.I)
+
+
+def resolve_relative(text: str, published: str | None) -> tuple[str, str] | None:
+    """A date without a year, read against the article's date: "last year" → the
+    year before; "March" → the last March on or before publication. None when the
+    article's date is unknown (the conventions drop such dates)."""
+    if not published:
+        return None
+    year, month = int(published[:4]), int(published[5:7])
+    phrase = text.strip().casefold()
+    if phrase in _RELATIVE_YEAR:
+        return str(year + _RELATIVE_YEAR[phrase]), "year"
+    match = _BARE_MONTH.match(text.strip())
+    if match:
+        m = MONTHS[match.group("month")[:3].casefold()]
+        return f"{year if m <= month else year - 1}-{m:02d}", "month"
+    return None

@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.gazetteer import TYPE_OF_LABEL
+from dossier.extract.sentences import doc_text
 from dossier.model import Mention
 from dossier.vocabulary import Shapes, Vocabulary, name_key
 
@@ -125,7 +126,7 @@ def _fuzzy_gazetteer(mention: Mention, vocab: Vocabulary) -> Mention:
 
 def _mention(span: Span, type_: str, source: str, kb_id: str | None = None) -> Mention:
     start, end = span.start_char, span.end_char
-    text = span.doc.text
+    text = doc_text(span.doc)
     while end > start and text[end - 1] in _TRAILING:
         # Keep the dot of an abbreviation that is part of the name ("Jr.", "U.S.").
         if text[end - 1] == "." and end - start > 2 and text[end - 3] == ".":
@@ -227,6 +228,8 @@ def _after_cue(span: Span, shapes: Shapes) -> bool:
 
 
 def _cue_ends_at(doc: Doc, index: int, shapes: Shapes) -> bool:
+    if index == 0 or doc[index - 1].lower_ not in shapes.cue_last_words:
+        return False
     for cue in shapes.armed_group_cues:
         words = cue.split()
         start = index - len(words)

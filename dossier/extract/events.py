@@ -9,6 +9,9 @@ dates a happening:
 * or off a noun that names an event (``vocab/events.yaml``): "the withdrawal of
   Soviet forces from Afghanistan in 1989", "a 2016 peace agreement".
 
+Relative dates ("last year", "in March") are read against the article's date
+when it is known and dropped when it is not.
+
 A date that only measures a state of affairs ("as of June 2020", "peak levels in
 2016") is no event. Actors are the entities the clause names as its subject,
 objects and the event noun's arguments, climbing to the governing clause when a
@@ -22,7 +25,8 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
-from dossier.extract.dates import normalize_date
+from dossier.extract.dates import normalize_date, resolve_relative
+from dossier.extract.sentences import doc_text
 from dossier.model import Entity
 
 ACTOR_TYPES = ("armed_group", "person", "organization", "state")
@@ -31,13 +35,21 @@ _MAX_CLIMB = 3
 _MAX_DESCRIPTION_WORDS = 14
 
 
-def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str]) -> Iterator[dict]:
-    """Dated events of one document; see the module docstring."""
+def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
+           published: str | None = None) -> Iterator[dict]:
+    """Dated events of one document; see the module docstring.
+
+    published: the article's date (``YYYY-MM-DD``); relative dates ("last year",
+        "in March") are read against it, and dropped when it is None.
+    """
     seen: set[tuple[str, int]] = set()
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "EVENT"):
             continue
         found = normalize_date(ent.text)
+        if found is None:
+            relative = resolve_relative(ent.text, published)
+            found = (*relative, 0, 0) if relative else None
         if found is None or _is_state_of_affairs(ent):
             continue
         date, precision, _, _ = found
@@ -115,6 +127,6 @@ def _clause_span(anchor: Token, date: Span) -> tuple[int, int]:
 
 
 def _describe(doc: Doc, start: int, end: int) -> str:
-    words = doc.text[start:end].split()
+    words = doc_text(doc)[start:end].split()
     text = " ".join(words[:_MAX_DESCRIPTION_WORDS])
     return text if len(words) <= _MAX_DESCRIPTION_WORDS else text + " …"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
+from dossier.extract.sentences import doc_text
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons
 
@@ -70,8 +71,8 @@ def _words(text: str) -> int:
 def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
     """Direct quotations with their speakers; see the module docstring."""
     previous: tuple[int, Entity | None, str | None] | None = None
-    for q in quote_spans(doc.text):
-        content = doc.text[q.start:q.end].strip()
+    for q in quote_spans(doc_text(doc)):
+        content = doc_text(doc)[q.start:q.end].strip()
         if _words(content) < MIN_WORDS:
             continue
         speaker, speaker_text = _attribute(doc, q, antecedents, lexicons)
@@ -79,7 +80,7 @@ def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[d
                 and q.paragraph - previous[0] <= 1:
             speaker, speaker_text = previous[1], previous[2]
         previous = (q.paragraph, speaker, speaker_text)
-        start = q.start + (len(doc.text[q.start:q.end]) - len(doc.text[q.start:q.end].lstrip()))
+        start = q.start + (len(doc_text(doc)[q.start:q.end]) - len(doc_text(doc)[q.start:q.end].lstrip()))
         yield {"speaker": speaker.id if speaker else None, "speaker_text": speaker_text,
                "text": content.rstrip(",").strip(), "span": [start, start + len(content)]}
 
@@ -120,7 +121,7 @@ def _until_quote(tokens: list[Token]) -> list[Token]:
 def _window(doc: Doc, q: _Quote) -> Span | None:
     """The sentences from the one opening the quote to the one closing it."""
     first = doc.char_span(max(0, q.start - 1), q.start, alignment_mode="expand")
-    last = doc.char_span(max(0, q.end - 1), min(len(doc.text), q.end + 1),
+    last = doc.char_span(max(0, q.end - 1), min(len(doc_text(doc)), q.end + 1),
                          alignment_mode="expand")
     if first is None or last is None:
         return None

@@ -31,6 +31,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
+from dossier.extract.dates import normalize_date
 from dossier.extract.sentences import sentences
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons, name_key
@@ -72,7 +73,7 @@ class _Relations:
             return
         self.found[key] = {
             "subject": subject.id, "predicate": predicate, "object": obj.id,
-            "since": None, "evidence": [sent.start_char, sent.end_char],
+            "since": since(sent), "evidence": [sent.start_char, sent.end_char],
             "confidence": CONFIDENCE[rule], "hedged": hedged(sent, self.lexicons)}
 
     def entity(self, token: Token, types: tuple[str, ...]) -> Entity | None:
@@ -254,6 +255,7 @@ class _Relations:
         adversary_verbs = set(self.cue("adversary_of", "verbs"))
         adversary_nouns = set(self.cue("adversary_of", "nouns"))
         pledge = set(self.cue("affiliate_of", "verbs"))
+        transitive_allied = set(self.cue("allied_with", "transitive_verbs"))
         lowered = sent.text.casefold()
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX"):
@@ -275,6 +277,11 @@ class _Relations:
                         for o in self.clause_objects(verb) + preps.get("with", []) \
                                 + preps.get("on", []):
                             self.add(s, "adversary_of", o, sent, "verb")
+            if lemma in transitive_allied and not any(c.dep_ == "nsubjpass" for c in verb.children):
+                # "Saudi Arabia and Pakistan financed X", "combined with X"
+                for s in self.clause_subjects(verb):
+                    for o in self.clause_objects(verb) + preps.get("with", []):
+                        self.add(s, "allied_with", o, sent, "verb")
             attrs = {c.lemma_.casefold() for c in verb.subtree if c.dep_ in ("pobj", "attr",
                                                                              "dobj")}
             if len(direct) > 1 and (lemma in allied_verbs or attrs & allied_nouns
@@ -287,7 +294,9 @@ class _Relations:
                     for b in direct[i + 1:]:
                         self.add(a, "adversary_of", b, sent, "verb")
         self.against(sent)
-        self.hostile_nouns(sent, adversary_nouns)
+        self.noun_frames(sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
+        self.noun_frames(sent, set(self.cue("allied_with", "support_nouns")), ("to", "for"),
+                         "allied_with")
         self.pledges(sent, pledge)
 
     def pledges(self, sent: Span, verbs: set[str]) -> None:
@@ -309,6 +318,13 @@ class _Relations:
     def affiliations(self, sent: Span) -> None:
         """"an FTO affiliated with al-Qaeda", "a group linked to IS"."""
         for tok in sent:
+            if tok.lower_ in ("aligned", "backed", "linked", "allied") and tok.i > 0 \
+                    and self.doc[tok.i - 1].text != "-":
+                # "the Al-Qaeda aligned Shabaab group" (the hyphen left out)
+                patron = self.entity(self.doc[tok.i - 1], ACTORS)
+                client = self.entities(tok.head, ACTORS) if tok.dep_ in ("amod", "acl") else []
+                for c in client:
+                    self.add(c, "allied_with", patron, sent, "hyphen")
             if tok.lower_ not in ("affiliated", "aligned") or tok.i + 1 >= len(self.doc):
                 continue
             targets = [e for p in tok.children if p.lower_ in ("with", "to")
@@ -379,14 +395,16 @@ class _Relations:
                 for o in targets:
                     self.add(s, "adversary_of", o, sent, "verb")
 
-    def hostile_nouns(self, sent: Span, nouns: set[str]) -> None:
-        """"peace talks with the government", "a Turkish offensive on Afrin": the
-        noun's owner (modifier, else the clause's subject) and its target."""
+    def noun_frames(self, sent: Span, nouns: set[str], preps: tuple[str, ...],
+                    predicate: str) -> None:
+        """"peace talks with the government", "a Turkish offensive on Afrin",
+        "technical support to the MILF": the noun's owner (a modifier, else the
+        clause's subject) and the object of its preposition."""
         for noun in sent:
             if noun.pos_ != "NOUN" or noun.lemma_.casefold() not in nouns:
                 continue
             targets = [e for p in noun.children
-                       if p.dep_ == "prep" and p.lower_ in ("with", "against", "on")
+                       if p.dep_ == "prep" and p.lower_ in preps
                        for t in p.children if t.dep_ == "pobj"
                        for e in self.entities(t, ACTORS)]
             if not targets:
@@ -398,7 +416,7 @@ class _Relations:
                 owners = self.clause_subjects(verb) if verb is not None else []
             for s in owners:
                 for o in targets:
-                    self.add(s, "adversary_of", o, sent, "verb")
+                    self.add(s, predicate, o, sent, "verb")
 
     def locations(self, sent: Span) -> None:
         """Armed groups and the places their clause puts them in.
@@ -483,6 +501,20 @@ class _Relations:
         """"a New York-based firm": the place names a base, not a battlefield."""
         nxt = tok.i + 1
         return nxt + 1 < len(self.doc) and self.doc[nxt].text == "-"
+
+
+def since(sent: Span) -> str | None:
+    """The start of a tie when the sentence dates it: "since June 2020", "since 2015"."""
+    for ent in sent.ents:
+        if ent.label_ == "DATE" and ent.start > 0 and sent.doc[ent.start - 1].lower_ == "since":
+            found = normalize_date(ent.text)
+            if found:
+                return found[0]
+        if ent.label_ == "DATE" and ent.text.casefold().startswith("since "):
+            found = normalize_date(ent.text)
+            if found:
+                return found[0]
+    return None
 
 
 def hedged(sent: Span, lexicons: Lexicons) -> bool:

@@ -25,12 +25,25 @@ def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins the tokens anew on every access."""
+    text = doc.user_data.get("dossier_text")
+    if text is None:
+        text = doc.user_data["dossier_text"] = doc.text
+    return text
+
+
 def sentences(doc: Doc) -> list[Span]:
-    """The parser's sentences of ``doc``, cut at line breaks."""
+    """The parser's sentences of ``doc``, cut at line breaks (computed once per Doc)."""
+    cached = doc.user_data.get("dossier_sentences")
+    if cached is not None:
+        return cached
     out = []
+    text = doc_text(doc)
     for sent in doc.sents:
-        for s, e in line_spans(doc.text, sent.start_char, sent.end_char):
+        for s, e in line_spans(text, sent.start_char, sent.end_char):
             span = doc.char_span(s, e, alignment_mode="expand")
             if span is not None and len(span):
                 out.append(span)
+    doc.user_data["dossier_sentences"] = out
     return out
