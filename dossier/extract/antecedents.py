@@ -108,7 +108,7 @@ class Antecedents:
         lower = token.lower_
         if lower in self.lexicons.pronouns:
             return self.before(token.idx, self.lexicons.pronouns[lower])
-        head = token.lemma_.casefold() if token.pos_ == "NOUN" else None
+        head = token.lemma_.casefold() if token.pos_ in ("NOUN", "PROPN") else None
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
             types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]
             if any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in token.children):
@@ -125,7 +125,10 @@ class Antecedents:
             heads = self._plural_antecedent(token) or heads
         out: list[Entity] = []
         for head in heads:
-            ent = self.resolve(head)
+            # "the government of the Philippines": the named body, not a guess.
+            ent = self._of_entity(head) if head.lemma_.casefold() in self.lexicons.descriptions \
+                else None
+            ent = ent or self.resolve(head)
             if ent is None:
                 # "ISIS fighters", "the Islamic State group": an entity inside the phrase.
                 inner = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss", "amod")]
@@ -137,6 +140,16 @@ class Antecedents:
                 out.append(ent)
         return out
 
+
+    def _of_entity(self, head: Token) -> Entity | None:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        found = self.at(pobj.idx, pobj.idx + len(pobj))
+                        if found is not None:
+                            return found
+        return None
 
     def _plural_antecedent(self, pronoun: Token) -> list[Token]:
         """"They" after "The Taliban, the Haqqani network and Al Qaeda": the whole list."""

@@ -53,16 +53,38 @@ def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
         if found is None or _is_state_of_affairs(ent):
             continue
         date, precision, _, _ = found
-        anchor = _anchor(ent, event_nouns)
-        if anchor is None or (date, anchor.i) in seen:
-            continue
-        seen.add((date, anchor.i))
-        actors = _actors(anchor, antecedents)
-        if not actors and anchor.pos_ in ("VERB", "AUX"):
-            continue  # a dated clause with no named participant is rarely an event
-        start, end = _clause_span(anchor, ent)
-        yield {"date": date, "precision": precision, "actors": [a.id for a in actors],
-               "description": _describe(doc, start, end), "span": [start, end]}
+        for anchor in _anchors(ent, event_nouns):
+            if (date, anchor.i) in seen:
+                continue
+            seen.add((date, anchor.i))
+            actors = _actors(anchor, antecedents)
+            if not actors and anchor.pos_ in ("VERB", "AUX") and anchor.dep_ != "relcl" \
+                    and not _named_subject(anchor, antecedents):
+                continue  # a dated clause about nothing named is rarely an event
+            start, end = _clause_span(anchor, ent)
+            yield {"date": date, "precision": precision, "actors": [a.id for a in actors],
+                   "description": _describe(doc, start, end), "span": [start, end]}
+
+
+def _anchors(date: Span, event_nouns: frozenset[str]) -> list[Token]:
+    """The happening a date belongs to, and a "when ..." clause it introduces
+    ("since May 2017, when militants seized the city")."""
+    anchors = []
+    main = _anchor(date, event_nouns)
+    if main is not None:
+        anchors.append(main)
+    for child in date.root.children:
+        if child.dep_ in ("relcl", "advcl") and child.pos_ == "VERB" \
+                and any(c.lower_ in ("when", "as") for c in child.children):
+            anchors.append(child)
+    return anchors
+
+
+def _named_subject(verb: Token, antecedents: Antecedents) -> bool:
+    """True when the clause's subject is a named entity of any type ("Mindanao has
+    been under martial law since May 2017")."""
+    return any(antecedents.at(c.idx, c.idx + len(c)) is not None
+               for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
 
 
 def _is_state_of_affairs(date: Span) -> bool:
@@ -73,7 +95,7 @@ def _is_state_of_affairs(date: Span) -> bool:
 def _anchor(date: Span, event_nouns: frozenset[str]) -> Token | None:
     """The verb or event noun a date belongs to."""
     head = date.root.head
-    if head.pos_ == "ADP":  # "in 1994", "since 2015"
+    if head.pos_ == "ADP" or head.dep_ == "prep":  # "in 1994", "since 2015"
         head = head.head
     if head.pos_ in ("VERB", "AUX"):
         return head
