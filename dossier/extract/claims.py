@@ -36,6 +36,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
 _SCALE = {"thousand": 1_000, "million": 1_000_000}
 _SUBJECT_TYPES = ("armed_group", "organization", "state")
 _EXCLUSION_WINDOW = 5
+_SOURCE_NOUNS = {"estimate", "report", "figure", "assessment", "data", "count", "survey",
+                 "study", "analysis"}
 
 
 def parse_number(text: str, lexicons: Lexicons) -> int | None:
@@ -68,7 +70,8 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
             start = sent.start_char + match.start("a")
             end = sent.start_char + match.end()
             noun = _strength_noun(doc, start, end, lexicons)
-            if noun is None or _speaks_of_losses(doc, start, noun, lexicons):
+            if noun is None or _speaks_of_losses(doc, start, noun, lexicons) \
+                    or _is_not_count(doc, start):
                 continue
             low = parse_number(match.group("a"), lexicons)
             high = parse_number(match.group("b"), lexicons) if match.group("b") else None
@@ -76,7 +79,7 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
                 continue
             if _distributive(doc, start):
                 continue  # "three factions, each with about 60 fighters": per unit
-            subject = _subject(doc, end, noun, antecedents)
+            subject = _subject(doc, end, noun, antecedents, lexicons)
             if subject is None:
                 continue
             qual = match.group("qual")
@@ -117,10 +120,16 @@ def _speaks_of_losses(doc: Doc, start: int, noun: Token, lexicons: Lexicons) -> 
     lo = max(noun.sent.start, (first.start if first is not None else noun.i) - _EXCLUSION_WINDOW)
     hi = min(noun.sent.end, noun.i + 1 + _EXCLUSION_WINDOW)
     words = {t.lower_ for t in doc[lo:hi]} | {noun.head.lemma_.casefold()}
+    # "The death toll has risen to ... 13 service members": the clause's subject.
+    verb = noun
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    words |= {c.lemma_.casefold() for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
     return bool(words & lexicons.not_strength)
 
 
-def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents) -> Entity | None:
+def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents,
+             lexicons: Lexicons) -> Entity | None:
     # An entity inside the noun phrase: "10,000 ISIS fighters", "14,000 US troops".
     inner = antecedents.in_span(figure_end, noun.idx + len(noun), _SUBJECT_TYPES)
     if inner:
@@ -139,7 +148,20 @@ def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents) -
     head = noun
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
+    if head.lemma_.casefold() in lexicons.reporting_verbs:
+        # "UN monitors estimated that ... 7,000 fighters": the subject is the
+        # source, not the owner; the owner is the group in focus.
+        return antecedents.before(noun.idx, ("armed_group",))
+    # "estimates put its strength at ...": the possessor of a strength word.
     for child in head.children:
+        if child.lemma_.casefold() in lexicons.strength_nouns:
+            for owner in _possessors(child):
+                found = [e for e in antecedents.resolve_phrase(owner) if e.type in _SUBJECT_TYPES]
+                if found:
+                    return found[0]
+    for child in head.children:
+        if child.lemma_.casefold() in _SOURCE_NOUNS:
+            continue  # "UN estimates put ...": a source, not an owner
         if child.dep_ in ("nsubj", "nsubjpass"):
             for candidate in (child, *_possessors(child)):
                 found = [e for e in antecedents.resolve_phrase(candidate)
@@ -161,6 +183,13 @@ def _as_of(sent: Span, noun: Token) -> str | None:
             if found:
                 return found
     return None
+
+
+def _is_not_count(doc: Doc, start: int) -> bool:
+    """True when the figure is part of a date ("in May 2021") or of a name ("the
+    March 23 Movement"), not a count."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span[0].ent_type_ not in ("", "CARDINAL", "QUANTITY")
 
 
 def _distributive(doc: Doc, start: int) -> bool:

@@ -69,8 +69,8 @@ class _Relations:
         if predicate in SYMMETRIC:
             key = (min(subject.id, obj.id), predicate, max(subject.id, obj.id))
             subject, obj = (subject, obj) if subject.id == key[0] else (obj, subject)
-        if key in self.found:
-            return
+        if key in self.found or (obj.id, predicate, subject.id) in self.found:
+            return  # one direction only: a branch is not its parent's branch too
         self.found[key] = {
             "subject": subject.id, "predicate": predicate, "object": obj.id,
             "since": since(sent), "evidence": [sent.start_char, sent.end_char],
@@ -411,7 +411,9 @@ class _Relations:
                 continue
             owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                       for e in self.entities(c, ACTORS)]
-            if not owners:
+            if not owners and noun.dep_ in ("dobj", "nsubj", "attr"):
+                # "launched attacks on X", "held talks with X"; not "in the wake of
+                # the attacks on X", where the clause's subject did not attack.
                 verb = self._clause_verb(noun)
                 owners = self.clause_subjects(verb) if verb is not None else []
             for s in owners:
@@ -465,10 +467,8 @@ class _Relations:
                 if node.dep_ in ("pobj",) and node.head.pos_ == "ADP":
                     node = node.head.head
                     continue
-                if node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "appos", "conj"):
-                    node = node.head
-                    continue
-                return []
+                node = node.head
+                continue
             if node.pos_ in ("VERB", "AUX"):
                 for verb in self._verb_chain(node):
                     found = [e for c in verb.children
