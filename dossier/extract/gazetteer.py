@@ -116,14 +116,22 @@ class GazetteerMatcher:
             if end - 1 > start and last.is_punct and last.text not in _INNER_PUNCT:
                 break
             key = name_key(doc[start:end].text)
-            if key not in self.prefixes:
+            plural = self._plural(key, end - start) if key not in self.prefixes else None
+            if key not in self.prefixes and plural is None:
                 if not last.is_punct:
                     break
                 continue
-            target = self.targets.get(key)
+            target = self.targets.get(key) or plural
             if target and not last.is_punct and self._case_fits(doc[start:end], target):
                 best = (end, target)
         return best
+
+    def _plural(self, key: str, length: int) -> _Target | None:
+        """A group named in the plural for its members ("the Mautes", "the Haqqanis")."""
+        if length != 1 or not key.endswith("s") or len(key) < 5:
+            return None
+        target = self.targets.get(key[:-1])
+        return target if target and target.type == "armed_group" and not target.exact else None
 
     def _inside_institution(self, doc: Doc, end: int) -> bool:
         """True when capitalised words after ``end`` run into an institution's head word."""

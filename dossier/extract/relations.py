@@ -239,13 +239,13 @@ class _Relations:
                 return subjects
         return []
 
-    def clause_objects(self, verb: Token) -> list[Entity]:
+    def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
         """Direct objects of a verb and of the verbs it governs ("fighting to overthrow X")."""
         out = []
         for v in (verb, *[c for c in verb.children if c.dep_ in ("xcomp", "conj")
                           and c.pos_ == "VERB"]):
             out.extend(e for c in v.children if c.dep_ == "dobj"
-                       for e in self.entities(c, ACTORS))
+                       for e in self.entities(c, types))
         return out
 
     def verb_frames(self, sent: Span) -> None:
@@ -279,8 +279,9 @@ class _Relations:
                             self.add(s, "adversary_of", o, sent, "verb")
             if lemma in transitive_allied and not any(c.dep_ == "nsubjpass" for c in verb.children):
                 # "Saudi Arabia and Pakistan financed X", "combined with X"
+                objects = self.clause_objects(verb, ACTORS + ("person",)) + preps.get("with", [])
                 for s in self.clause_subjects(verb):
-                    for o in self.clause_objects(verb) + preps.get("with", []):
+                    for o in objects:
                         self.add(s, "allied_with", o, sent, "verb")
             attrs = {c.lemma_.casefold() for c in verb.subtree if c.dep_ in ("pobj", "attr",
                                                                              "dobj")}
@@ -403,8 +404,11 @@ class _Relations:
         for noun in sent:
             if noun.pos_ != "NOUN" or noun.lemma_.casefold() not in nouns:
                 continue
-            targets = [e for p in noun.children
-                       if p.dep_ == "prep" and p.lower_ in preps
+            # The preposition hangs off the noun, or off the verb that gives it
+            # ("providing support to the AFP").
+            holders = [noun] + ([noun.head] if noun.dep_ == "dobj" else [])
+            targets = [e for h in holders for p in h.children
+                       if p.dep_ in ("prep", "dative") and p.lower_ in preps
                        for t in p.children if t.dep_ == "pobj"
                        for e in self.entities(t, ACTORS)]
             if not targets:
