@@ -224,6 +224,14 @@ class _Relations:
         clause the noun it modifies ("the AFP which defeated ...", "Afghan forces
         fighting ..."); for a subjectless complement, the governing verb's subjects
         ("went to war ... to oust the Taliban")."""
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.i > 0:
+            # "advise Afghan forces fighting the Taliban": the participle right after
+            # an object describes that object, whatever head the parser gave it.
+            before = self.doc[verb.i - 1]
+            if before.dep_ in ("dobj", "pobj") and before.pos_ in ("NOUN", "PROPN"):
+                found = self.entities(before, types)
+                if found:
+                    return found
         for v in self._verb_chain(verb):
             subjects = []
             for c in v.children:
@@ -420,6 +428,12 @@ class _Relations:
                 # the attacks on X", where the clause's subject did not attack.
                 verb = self._clause_verb(noun)
                 owners = self.clause_subjects(verb) if verb is not None else []
+            if not targets and predicate == "adversary_of" and owners and all(
+                    o.type != "armed_group" for o in owners) and noun.lemma_.casefold() in \
+                    set(self.cue("adversary_of", "strike_nouns")):
+                # "US airstrikes wreaked havoc": strikes by a state hit the group in focus.
+                focus = self.ants.before(noun.idx, ("armed_group",))
+                targets = [focus] if focus is not None else []
             for s in owners:
                 for o in targets:
                     self.add(s, predicate, o, sent, "verb")
@@ -507,6 +521,32 @@ class _Relations:
         return nxt + 1 < len(self.doc) and self.doc[nxt].text == "-"
 
 
+def name_lineage(rel: "_Relations", doc: Doc) -> None:
+    """A group named after another: "ISIS-K" and "IS East Asia Province" are
+    branches of ISIS / IS; "FARC dissidents" broke away from the FARC. The
+    evidence is the sentence where the branch is first named."""
+    groups = [e for e in rel.ants.by_id.values() if e.type == "armed_group"]
+    splinter_words = set(rel.cue("splinter_of", "nouns"))
+    spans = sentences(doc)
+    for branch in groups:
+        branch_keys = [name_key(a).split() for a in (branch.name, *branch.aliases)]
+        for parent in groups:
+            if parent.id == branch.id:
+                continue
+            for pk in {tuple(name_key(a).split()) for a in (parent.name, *parent.aliases)}:
+                extra = next((bk[len(pk):] for bk in branch_keys
+                              if len(bk) > len(pk) and tuple(bk[:len(pk)]) == pk), None)
+                if not pk or extra is None:
+                    continue
+                first = branch.mentions[0][0]
+                sent = next((sp for sp in spans if sp.start_char <= first < sp.end_char), None)
+                if sent is None:
+                    continue
+                predicate = "splinter_of" if set(extra) & splinter_words else "affiliate_of"
+                rel.add(branch, predicate, parent, sent, "role")
+                break
+
+
 def since(sent: Span) -> str | None:
     """The start of a tie when the sentence dates it: "since June 2020", "since 2015"."""
     for ent in sent.ents:
@@ -542,5 +582,6 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
         rel.locations(sent)
         rel.affiliations(sent)
         rel.led_by(sent)
+    name_lineage(rel, doc)
     return list(rel.found.values())
 
