@@ -43,6 +43,7 @@ PLACES = ("place", "state")
 CONFIDENCE = {"role": 0.8, "hyphen": 0.8, "verb": 0.7, "location": 0.6}
 _ROLE_PREPS = ("of", "at", "for", "with", "in", "from")
 _MAX_CLIMB = 6
+_HEDGE_REACH = 6  # tokens around the two names in which a hedge counts
 
 
 class _Relations:
@@ -74,7 +75,21 @@ class _Relations:
         self.found[key] = {
             "subject": subject.id, "predicate": predicate, "object": obj.id,
             "since": since(sent), "evidence": [sent.start_char, sent.end_char],
-            "confidence": CONFIDENCE[rule], "hedged": hedged(sent, self.lexicons)}
+            "confidence": CONFIDENCE[rule],
+            "hedged": hedged(self._hedge_window(sent, subject, obj), self.lexicons)}
+
+    def _hedge_window(self, sent: Span, subject: Entity, obj: Entity) -> Span:
+        """The words a hedge must stand in to touch this relation: from a little
+        before the first of its two names in the sentence to just after the last."""
+        offsets = [s for ent in (subject, obj) for s, _ in ent.mentions
+                   if sent.start_char <= s < sent.end_char]
+        if not offsets:
+            return sent
+        first = self.doc.char_span(min(offsets), min(offsets) + 1, alignment_mode="expand")
+        last = self.doc.char_span(max(offsets), max(offsets) + 1, alignment_mode="expand")
+        start = max(sent.start, first.start - _HEDGE_REACH)
+        end = min(sent.end, last.end + _HEDGE_REACH)
+        return self.doc[start:end] if end > start else sent
 
     def entity(self, token: Token, types: tuple[str, ...]) -> Entity | None:
         ent = self.ants.resolve(token)
@@ -562,8 +577,12 @@ def since(sent: Span) -> str | None:
 
 
 def hedged(sent: Span, lexicons: Lexicons) -> bool:
-    """True when the sentence marks its statement as uncertain, outside quotation marks."""
-    text = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sent.text).casefold()
+    """True when the span marks its statement as uncertain, outside quotation marks."""
+    # Quoted words are the speaker's, not the reporter's hedge; a quote may open
+    # before this sentence or close after it.
+    text = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sent.text)
+    text = re.sub(r"^[^“]*”", " ", text)
+    text = re.sub(r"“[^”]*$", " ", text).casefold()
     words = set(re.findall(r"[\w’']+", text))
     for cue in lexicons.hedges:
         if (" " in cue and cue in text) or cue in words:
