@@ -98,6 +98,7 @@ class Shapes:
     place_admin_words: frozenset[str]
     facility_nouns: frozenset[str]
     institution_heads: frozenset[str]
+    portfolios: frozenset[str]
 
     @cached_property
     def cue_last_words(self) -> frozenset[str]:
@@ -312,6 +313,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),
             facility_nouns=frozenset(_str_list(shapes["facility_nouns"], where)),
             institution_heads=frozenset(_str_list(shapes["institution_heads"], where)),
+            portfolios=frozenset(_str_list(shapes["portfolios"], where)),
         )
     except KeyError as exc:
         raise VocabularyError(f"{where}: missing key {exc}") from exc

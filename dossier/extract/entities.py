@@ -76,6 +76,9 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         return None
     if all(_is_title(t, shapes) or t.is_punct for t in span):
         return None  # a bare rank or honorific ("Sgt", "Supt.")
+    if type_ == "organization" and len(span) == 1 and span.text in shapes.portfolios \
+            and span.end < len(span.doc) and _is_title(span.doc[span.end], shapes):
+        return None  # a portfolio in a title: "Defense Minister Luis Carlos Villegas"
     if type_ in ("person", "organization") and span.end < len(span.doc) \
             and span.doc[span.end].lower_ in shapes.facility_nouns:
         return None  # "the Weheliye hotel": part of a facility's name
