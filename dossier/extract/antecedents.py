@@ -125,9 +125,13 @@ class Antecedents:
             heads = self._plural_antecedent(token) or heads
         out: list[Entity] = []
         for head in heads:
-            # "the government of the Philippines": the named body, not a guess.
-            ent = self._of_entity(head) if head.lemma_.casefold() in self.lexicons.descriptions \
-                else None
+            listed = self._listed(head)
+            if listed:  # "jihadists like Hurras al-Deen and Ansar al-Islam"
+                out.extend(e for e in listed if e not in out)
+                continue
+            # "the government of the Philippines", "local leaders of the ELN": the
+            # named body, not a guess.
+            ent = self._of_entity(head) if head.pos_ == "NOUN" else None
             ent = ent or self.resolve(head)
             if ent is None:
                 # "ISIS fighters", "the Islamic State group": an entity inside the phrase.
@@ -140,6 +144,22 @@ class Antecedents:
                 out.append(ent)
         return out
 
+
+    def _listed(self, head: Token) -> list[Entity]:
+        """Entities a common noun introduces by example: "groups like X and Y",
+        "militants such as X", "several factions, including X"."""
+        if head.pos_ != "NOUN":
+            return []
+        out: list[Entity] = []
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("like", "including", "as"):
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        for tok in (pobj, *_conjuncts(pobj)):
+                            ent = self.at(tok.idx, tok.idx + len(tok))
+                            if ent is not None and ent not in out:
+                                out.append(ent)
+        return out
 
     def _of_entity(self, head: Token) -> Entity | None:
         for prep in head.children:
