@@ -106,7 +106,8 @@ class GazetteerMatcher:
         tok = doc[start]
         if not tok.text[:1].isalnum():
             return None
-        if name_key(tok.text).split()[:1] and name_key(tok.text).split()[0] not in self.first_words:
+        first = name_key(tok.text).split()[:1]
+        if first and first[0] not in self.first_words and first[0][:-1] not in self.first_words:
             return None
         best = None
         for end in range(start + 1, min(len(doc), start + MAX_NAME_TOKENS) + 1):
