@@ -131,3 +131,70 @@ def test_hedging(text, is_hedged):
     record = record_of(text)
     assert record.relations, "no relation found"
     assert all(r["hedged"] is is_hedged for r in record.relations)
+
+
+@pytest.mark.parametrize("text, subject, predicate, obj", [
+    # A branch named after its parent; a splinter named after its origin.
+    ("ISIS-K attacked the airport. ISIS has other branches.", "ISIS-K", "affiliate_of", "ISIS"),
+    ("Farc dissidents attacked a base. The Farc signed a deal.", "FARC dissidents",
+     "splinter_of", "Farc"),
+    # Help given through the verb; "X-backed"; a participle after its object.
+    ("The US military has responded by providing technical support to the AFP.",
+     "US military", "allied_with", "AFP"),
+    ("The Turkish-backed National Liberation Front holds the south. Turkey denies it.",
+     "National Liberation Front", "allied_with", "Turkey"),
+    ("Nato forces advise Afghan forces fighting the Taliban.", "Afghan forces",
+     "adversary_of", "Taliban"),
+    ("The faction, led by Abu Sayyaf commander Isnilon Hapilon, seized Marawi.",
+     "Isnilon Hapilon", "member_of", "Abu Sayyaf"),
+])
+def test_more_relations(text, subject, predicate, obj):
+    record = record_of(text)
+    assert has_relation(record, subject, predicate, obj), record.relations
+
+
+def test_relation_since():
+    record = record_of("Since June 2020 the group has been led by Shahab al-Muhajir, the "
+                       "leader of ISIS-K.")
+    leads = [r for r in record.relations if r["predicate"] == "leader_of"]
+    assert leads and leads[0]["since"] == "2020-06"
+
+
+def test_plural_group_name_is_the_group():
+    record = record_of("The army defeated the Mautes at Marawi. The Maute Group had seized it.")
+    maute = [e for e in record.entities if e.name == "Maute Group"]
+    assert len(maute) == 1 and "Mautes" in maute[0].aliases
+
+
+def test_portfolio_before_title_is_no_entity():
+    record = record_of("Defense Minister Luis Carlos Villegas told reporters the raid worked.")
+    assert [e.name for e in record.entities if e.type == "organization"] == []
+    assert any(e.name == "Luis Carlos Villegas" for e in record.entities)
+
+
+@pytest.mark.parametrize("text", [
+    "The BIFF split into three factions, each with about 60 fighters.",
+    "The death toll has risen to about 170 Afghans and 13 U.S. service members.",
+    "The March 23 Movement rebels entered Goma.",
+])
+def test_more_non_claims(text):
+    assert record_of(text).claims == ()
+
+
+def test_strength_owner_is_not_the_source():
+    record = record_of("Al-Shabaab controls much of the south. UN and U.S. estimates put its "
+                       "strength at between 7,000 and 12,000 fighters.")
+    assert len(record.claims) == 1
+    assert name_key("al-Shabaab") in names_of(record, record.claims[0]["subject"])
+
+
+@pytest.mark.parametrize("published, text, date", [
+    ("2021-08-30", "The Taliban seized Kabul last year, officials said.", "2020"),
+    ("2021-08-30", "The Taliban attacked the city in March, officials said.", "2021-03"),
+    (None, "The Taliban seized Kabul last year, officials said.", None),
+])
+def test_relative_event_dates(published, text, date):
+    document = Document(raw=text.encode("utf-8"), source="t.txt", published=published)
+    record = extract(document)[1]
+    dates = [e["date"] for e in record.events]
+    assert (date in dates) if date else dates == []
