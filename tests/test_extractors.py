@@ -147,6 +147,19 @@ def test_hedging(text, is_hedged):
      "adversary_of", "Taliban"),
     ("The faction, led by Abu Sayyaf commander Isnilon Hapilon, seized Marawi.",
      "Isnilon Hapilon", "member_of", "Abu Sayyaf"),
+    ("Ayman al-Zawahiri, who heads al-Qaeda, released a video.", "Ayman al-Zawahiri",
+     "leader_of", "al-Qaeda"),
+    ("Boko Haram, which is led by Abubakar Shekau, attacked the town.", "Abubakar Shekau",
+     "leader_of", "Boko Haram"),
+    ("The Houthis, backed by Iran, fired missiles at ships.", "Houthis", "allied_with", "Iran"),
+    ("Hezbollah fought alongside the Syrian army in Qusayr.", "Hezbollah", "allied_with",
+     "Syrian army"),
+    ("The Pakistani Taliban split from the Afghan Taliban in 2007.", "Pakistani Taliban",
+     "splinter_of", "Afghan Taliban"),
+    ("Taliban spokesman Zabihullah Mujahid condemned the attack.", "Zabihullah Mujahid",
+     "member_of", "Taliban"),
+    ("HTS chief Abu Mohammed al-Jolani spoke to reporters.", "Abu Mohammed al-Jolani",
+     "leader_of", "HTS"),
 ])
 def test_more_relations(text, subject, predicate, obj):
     record = record_of(text)

@@ -279,6 +279,8 @@ class _Relations:
         adversary_nouns = set(self.cue("adversary_of", "nouns"))
         pledge = set(self.cue("affiliate_of", "verbs"))
         transitive_allied = set(self.cue("allied_with", "transitive_verbs"))
+        leader_verbs = set(self.cue("leader_of", "verbs")) - {"found"}
+        splinter_verbs = set(self.cue("splinter_of", "verbs"))
         lowered = sent.text.casefold()
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX"):
@@ -300,7 +302,29 @@ class _Relations:
                         for o in self.clause_objects(verb) + preps.get("with", []) \
                                 + preps.get("on", []):
                             self.add(s, "adversary_of", o, sent, "verb")
-            if lemma in transitive_allied and not any(c.dep_ == "nsubjpass" for c in verb.children):
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+                verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")
+                and any(c.dep_ == "agent" for c in verb.children))
+            if lemma in transitive_allied and passive:
+                # "The Houthis, backed by Iran": the agent backs the subject.
+                for s in self.clause_subjects(verb):
+                    for o in preps.get("by", []):
+                        self.add(s, "allied_with", o, sent, "verb")
+            if lemma in leader_verbs and not passive:
+                # "Ayman al-Zawahiri, who heads al-Qaeda"
+                for s in self.clause_subjects(verb, ("person",)):
+                    for o in self.clause_objects(verb):
+                        self.add(s, "leader_of", o, sent, "verb")
+            if lemma in splinter_verbs:
+                # "The Pakistani Taliban split from the Afghan Taliban"
+                for s in self.clause_subjects(verb, GROUPS):
+                    for o in preps.get("from", []) + preps.get("away", []):
+                        if o.type == "armed_group":
+                            self.add(s, "splinter_of", o, sent, "verb")
+            for s in self.clause_subjects(verb) if preps.get("alongside") else ():
+                for o in preps["alongside"]:  # "fought alongside the Syrian army"
+                    self.add(s, "allied_with", o, sent, "verb")
+            if lemma in transitive_allied and not passive:
                 # "Saudi Arabia and Pakistan financed X", "combined with X"
                 objects = self.clause_objects(verb, ACTORS + ("person",)) + preps.get("with", [])
                 for s in self.clause_subjects(verb):
@@ -372,9 +396,7 @@ class _Relations:
                            for e in self.entities(p, ("person",))]
                 if not leaders:
                     continue
-                led = self.entities(tok.head, ACTORS) if tok.dep_ == "acl" else \
-                    [e for c in tok.children if c.dep_ == "nsubjpass"
-                     for e in self.entities(c, ACTORS)]
+                led = self.clause_subjects(tok)  # "the faction led by X", "which is led by X"
                 for leader in leaders:
                     for group in led:
                         self.add(leader, "leader_of", group, sent, "role")
