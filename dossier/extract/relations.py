@@ -262,6 +262,19 @@ class _Relations:
                 return subjects
         return []
 
+    def _speaking_for(self, verb: Token) -> list[Entity]:
+        """The clause's subjects, a spokesperson standing for the body named in
+        apposition ("Arvin Encinas, spokesperson for the 6th Infantry Division,
+        blamed ...")."""
+        out = []
+        for child in verb.children:
+            if child.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            bodies = [e for a in child.children if a.dep_ == "appos"
+                      for e in self._bodies(a) if e.type in ACTORS]
+            out.extend(bodies or self.entities(child, ACTORS))
+        return out or self.clause_subjects(verb)
+
     def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
         """Direct objects of a verb and of the verbs it governs ("fighting to overthrow X")."""
         out = []
@@ -298,9 +311,15 @@ class _Relations:
                         for o in preps.get("by", []):
                             self.add(o, "adversary_of", s, sent, "verb")
                 else:
-                    for s in self.clause_subjects(verb):
-                        for o in self.clause_objects(verb) + preps.get("with", []) \
-                                + preps.get("on", []):
+                    # "blamed the attack on the BIFF": "on" may hang off the object.
+                    on_object = [e for d in verb.children if d.dep_ == "dobj"
+                                 for p in d.children if p.dep_ == "prep" and p.lower_ == "on"
+                                 for t in p.children if t.dep_ == "pobj"
+                                 for e in self.entities(t, ACTORS)]
+                    targets = self.clause_objects(verb) + preps.get("with", []) \
+                        + preps.get("on", []) + on_object
+                    for s in self._speaking_for(verb):
+                        for o in targets:
                             self.add(s, "adversary_of", o, sent, "verb")
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
                 verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")
@@ -420,6 +439,20 @@ class _Relations:
             node = node.head
         return None
 
+    @staticmethod
+    def _owned_by_clause(noun: Token) -> bool:
+        """True when the clause's subject is the one doing what ``noun`` names:
+        "launched attacks on X", "X is in talks with Y", "stepped up the tempo of
+        strikes"; not "in the wake of the attacks on X"."""
+        if noun.dep_ in ("dobj", "nsubj", "attr"):
+            return True
+        if noun.dep_ != "pobj":
+            return False
+        prep = noun.head
+        if prep.head.lemma_ == "be" and prep.head.pos_ == "AUX":
+            return True  # "is in talks with"
+        return prep.lower_ == "of" and prep.head.dep_ == "dobj"
+
     def against(self, sent: Span) -> None:
         """"launch military action against HTS", "closing ranks against adversaries
         like ISIS-K": the clause's subjects against the named ones."""
@@ -460,7 +493,10 @@ class _Relations:
                 continue
             owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                       for e in self.entities(c, ACTORS)]
-            if not owners and noun.dep_ in ("dobj", "nsubj", "attr"):
+            # "attacks by Somali forces"
+            owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
+                       for t in p.children if t.dep_ == "pobj" for e in self.entities(t, ACTORS)]
+            if not owners and self._owned_by_clause(noun):
                 # "launched attacks on X", "held talks with X"; not "in the wake of
                 # the attacks on X", where the clause's subject did not attack.
                 verb = self._clause_verb(noun)
