@@ -66,6 +66,8 @@ class _Relations:
             rule: str) -> None:
         if subject is None or obj is None or subject.id == obj.id:
             return
+        if predicate in SYMMETRIC and _part_of(subject, obj):
+            return  # "the US State Department" does not fight or ally with the US
         key = (subject.id, predicate, obj.id)
         if predicate in SYMMETRIC:
             key = (min(subject.id, obj.id), predicate, max(subject.id, obj.id))
@@ -489,8 +491,6 @@ class _Relations:
                        if p.dep_ in ("prep", "dative") and p.lower_ in preps
                        for t in p.children if t.dep_ == "pobj"
                        for e in self.entities(t, ACTORS)]
-            if not targets:
-                continue
             owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                       for e in self.entities(c, ACTORS)]
             # "attacks by Somali forces"
@@ -592,6 +592,19 @@ class _Relations:
         """"a New York-based firm": the place names a base, not a battlefield."""
         nxt = tok.i + 1
         return nxt + 1 < len(self.doc) and self.doc[nxt].text == "-"
+
+
+def _part_of(a: Entity, b: Entity) -> bool:
+    """True when one entity's name opens with the other's: a body of a state or
+    group ("US State Department" / "US"), not a party to a tie with it."""
+    keys_a = {tuple(name_key(x).split()) for x in (a.name, *a.aliases)}
+    keys_b = {tuple(name_key(x).split()) for x in (b.name, *b.aliases)}
+    for long_keys, short_keys in ((keys_a, keys_b), (keys_b, keys_a)):
+        for long in long_keys:
+            for short in short_keys:
+                if short and len(long) > len(short) and long[:len(short)] == short:
+                    return True
+    return False
 
 
 def name_lineage(rel: "_Relations", doc: Doc) -> None:
