@@ -32,7 +32,8 @@ from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import normalize_date
-from dossier.extract.sentences import sentences
+from dossier.extract.quotes import quote_spans
+from dossier.extract.sentences import doc_text, sentences
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons, name_key
 
@@ -56,6 +57,7 @@ class _Relations:
         self.demonyms = demonyms
         self.found: dict[tuple[str, str, str], dict] = {}
         self.nested: set[str] = set()
+        self.quotes = quote_spans(doc_text(doc))
         self.location_preps = set(self.cue("operates_in", "prepositions"))
 
     # -- helpers -----------------------------------------------------------
@@ -68,6 +70,8 @@ class _Relations:
             return
         if predicate in SYMMETRIC and _part_of(subject, obj):
             return  # "the US State Department" does not fight or ally with the US
+        if self._across_quote(sent, subject, obj):
+            return  # a name in a speaker's words and one in the reporter's
         key = (subject.id, predicate, obj.id)
         if predicate in SYMMETRIC:
             key = (min(subject.id, obj.id), predicate, max(subject.id, obj.id))
@@ -79,6 +83,15 @@ class _Relations:
             "since": since(sent), "evidence": [sent.start_char, sent.end_char],
             "confidence": CONFIDENCE[rule],
             "hedged": hedged(self._hedge_window(sent, subject, obj), self.lexicons)}
+
+    def _across_quote(self, sent: Span, subject: Entity, obj: Entity) -> bool:
+        """True when, in this sentence, one entity is named only inside quotation
+        marks and the other only outside them."""
+        def inside(ent: Entity) -> set[bool]:
+            return {any(q.start <= s < q.end for q in self.quotes)
+                    for s, _ in ent.mentions if sent.start_char <= s < sent.end_char}
+        a, b = inside(subject), inside(obj)
+        return len(a) == 1 and len(b) == 1 and a != b
 
     def _hedge_window(self, sent: Span, subject: Entity, obj: Entity) -> Span:
         """The words a hedge must stand in to touch this relation: from a little
@@ -165,6 +178,8 @@ class _Relations:
                         found = [e for p in pobj.children if p.dep_ == "prep"
                                  and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
                                  for e in self.entities(o, ACTORS)]
+                    if self.ants.at(pobj.idx, pobj.idx + len(pobj)) is None:
+                        # "chief of the press office of X": X is one step away.
                         self.nested.update(e.id for e in found)
                     out.extend(found)
             elif child.dep_ in ("compound", "poss", "nmod", "amod"):
