@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from dossier.model import Entity
-from dossier.vocabulary import Lexicons
+from dossier.vocabulary import Lexicons, name_key
 
 LOOKBACK_SENTENCES = 3
 _DETERMINERS = {"the", "this", "that", "these", "those"}
@@ -133,6 +133,8 @@ class Antecedents:
             # named body, not a guess.
             ent = self._of_entity(head) if head.pos_ == "NOUN" else None
             ent = ent or self.resolve(head)
+            if ent is None and head.pos_ == "NOUN":
+                ent = self._named_by_word(head)
             if ent is None:
                 # "ISIS fighters", "the Islamic State group": an entity inside the phrase.
                 inner = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss", "amod")]
@@ -144,6 +146,19 @@ class Antecedents:
                 out.append(ent)
         return out
 
+
+    def _named_by_word(self, head: Token) -> Entity | None:
+        """"dissident combatants" for the document's one "Farc dissidents": a
+        modifier that is a distinctive word of exactly one armed group's name."""
+        for child in head.children:
+            if child.dep_ not in ("amod", "compound") or child.is_stop or len(child) < 4:
+                continue
+            stem = _stem(child.text)
+            found = [e for e in self.by_id.values() if e.type == "armed_group"
+                     and any(stem == _stem(w) for w in name_key(e.name).split())]
+            if len(found) == 1:
+                return found[0]
+        return None
 
     def _listed(self, head: Token) -> list[Entity]:
         """Entities a common noun introduces by example: "groups like X and Y",
@@ -188,6 +203,11 @@ class Antecedents:
 
 
 _PLURAL_PRONOUNS = {"they", "them", "their"}
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _conjuncts(token: Token) -> list[Token]:

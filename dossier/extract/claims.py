@@ -30,7 +30,7 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.sentences import sentences
 from dossier.extract.dates import year_month_in
 from dossier.model import Entity
-from dossier.vocabulary import Lexicons, name_key
+from dossier.vocabulary import Lexicons
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
 _SCALE = {"thousand": 1_000, "million": 1_000_000}
@@ -139,11 +139,9 @@ def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents,
         return own
     # A modifier that names a group by its own word: "dissident combatants" for the
     # document's "Farc dissidents".
-    for child in noun.children:
-        if child.dep_ in ("amod", "compound"):
-            group = _group_by_word(child, antecedents)
-            if group is not None:
-                return group
+    named = [e for e in antecedents.resolve_phrase(noun) if e.type in _SUBJECT_TYPES]
+    if named:
+        return named[0]
     # Else the subject of the clause the figure is in, or its possessor.
     head = noun
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
@@ -199,21 +197,6 @@ def _distributive(doc: Doc, start: int) -> bool:
         return False
     window = doc[max(span.sent.start, span.start - 3):span.start]
     return any(t.lower_ in ("each", "apiece", "per") for t in window)
-
-
-def _stem(word: str) -> str:
-    word = word.casefold()
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
-
-
-def _group_by_word(token: Token, antecedents: Antecedents) -> Entity | None:
-    """The one armed group of the document whose name holds ``token``'s word."""
-    if token.is_stop or len(token) < 4:
-        return None
-    stem = _stem(token.text)
-    found = [e for e in antecedents.by_id.values() if e.type == "armed_group"
-             and any(stem == _stem(w) for w in name_key(e.name).split())]
-    return found[0] if len(found) == 1 else None
 
 
 def _possessors(token: Token) -> list[Token]:

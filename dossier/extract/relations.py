@@ -540,7 +540,8 @@ class _Relations:
         """
         for tok in sent:
             head = tok
-            while head.dep_ == "conj" and head.head.i != head.i:
+            # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object.
+            while head.dep_ in ("conj", "compound") and head.head.i != head.i:
                 head = head.head
             if not (head.dep_ == "pobj" and head.head.lower_ in self.location_preps):
                 continue
@@ -549,9 +550,19 @@ class _Relations:
                 continue
             for group in self._owners(head.head):
                 self.add(group, "operates_in", place, sent, "location")
+        holding = set(self.cue("operates_in", "holding_verbs"))
         for verb in sent:
             if verb.pos_ != "VERB":
                 continue
+            if verb.lemma_.casefold() in holding and not any(
+                    c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+                # "The NLF, which holds half of the Idlib region"
+                held = [e for c in verb.children if c.dep_ == "dobj"
+                        for e in self.ants.in_span(c.left_edge.idx,
+                                                   c.right_edge.idx + len(c.right_edge), PLACES)]
+                for g in self.clause_subjects(verb, GROUPS):
+                    for p in held:
+                        self.add(g, "operates_in", p, sent, "location")
             places = [e for c in verb.children if c.dep_ == "nsubjpass"
                       for e in self.entities(c, PLACES)]
             # "Mogadishu is hit by attacks carried out by the Shabaab": any agent below.
