@@ -176,7 +176,9 @@ def _print_assertions(p) -> None:
         for a in rows:
             other = a["object"] if a["subject_id"] == p.entity.id else a["subject"]
             hedge = " (hedged)" if a["hedged"] else ""
-            out.print(f"  • {escape(str(other))}{hedge} — “{escape(a['evidence'][:160])}”")
+            since = f" (since {a['valid_from']})" if a["valid_from"] else ""
+            out.print(f"  • {escape(str(other))}{since}{hedge} — "
+                      f"“{escape(a['evidence'][:160])}” [{a['report_time'] or 'undated'}]")
     claims = p.of_kind("claim")
     if claims:
         out.print("[bold]strength estimates[/bold]:")

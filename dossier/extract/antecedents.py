@@ -93,11 +93,15 @@ class Antecedents:
             head = head.head
         return head.dep_ in ("nsubj", "nsubjpass")
 
-    def _lookback_start(self, offset: int) -> int:
-        sents = [s for s in self.doc.sents if s.start_char <= offset]
-        if not sents:
-            return 0
-        return sents[max(0, len(sents) - 1 - LOOKBACK_SENTENCES)].start_char
+    def _lookback_start(self, offset: int, sentences: int = LOOKBACK_SENTENCES) -> int:
+        starts = self._sentence_starts()
+        k = bisect.bisect_right(starts, offset) - 1
+        return starts[max(0, k - sentences)] if k >= 0 else 0
+
+    def _sentence_starts(self) -> list[int]:
+        if not hasattr(self, "_starts_cache"):
+            self._starts_cache = [s.start_char for s in self.doc.sents]
+        return self._starts_cache
 
     # -- tokens ------------------------------------------------------------
     def resolve(self, token: Token) -> Entity | None:
@@ -107,7 +111,15 @@ class Antecedents:
             return found
         lower = token.lower_
         if lower in self.lexicons.pronouns:
-            return self.before(token.idx, self.lexicons.pronouns[lower])
+            types = self.lexicons.pronouns[lower]
+            if token.dep_ == "poss" and token.i >= 2:
+                # "al-Qaeda and its leader": a possessive right after a name (one
+                # word between) is that name's; otherwise the entity in focus.
+                close = self.doc[token.i - 2]
+                near = self.at(close.idx, token.idx)
+                if near is not None and near.type in types:
+                    return near
+            return self.before(token.idx, types)
         head = token.lemma_.casefold() if token.pos_ in ("NOUN", "PROPN") else None
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
             types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]

@@ -44,7 +44,7 @@ PLACES = ("place", "state")
 CONFIDENCE = {"role": 0.8, "hyphen": 0.8, "verb": 0.7, "location": 0.6}
 _ROLE_PREPS = ("of", "at", "for", "with", "in", "from")
 _MAX_CLIMB = 6
-_HEDGE_REACH = 6  # tokens around the two names in which a hedge counts
+_HEDGE_REACH = 10  # tokens around the two names in which a hedge counts
 
 
 class _Relations:
@@ -545,6 +545,8 @@ class _Relations:
                 head = head.head
             if not (head.dep_ == "pobj" and head.head.lower_ in self.location_preps):
                 continue
+            if head.head.lower_ == "from" and head.head.head.pos_ in ("NOUN", "PROPN"):
+                continue  # "troops from Uganda": where people come from, not a front
             place = self.ants.at(tok.idx, tok.idx + len(tok))
             if place is None or place.type not in PLACES or self._in_hyphen_compound(tok):
                 continue
