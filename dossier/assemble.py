@@ -35,7 +35,8 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))
-    found_relations = tuple(relations(doc, antecedents, vocab.lexicons, vocab.demonym_index()))
+    found_relations = tuple(relations(doc, antecedents, vocab.lexicons, vocab.demonym_index(),
+                                      vocab.shapes))
     meta = {
         "id": document.id,
         "title": document.title,

@@ -33,9 +33,10 @@ from spacy.tokens import Doc, Span, Token
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import normalize_date
 from dossier.extract.quotes import quote_spans
+from dossier.extract.reference import head_noun
 from dossier.extract.sentences import doc_text, sentences
 from dossier.model import Entity
-from dossier.vocabulary import Lexicons, name_key
+from dossier.vocabulary import Lexicons, Shapes, name_key
 
 SYMMETRIC = {"allied_with", "adversary_of"}
 GROUPS = ("armed_group",)
@@ -49,8 +50,9 @@ _HEDGE_REACH = 10  # tokens around the two names in which a hedge counts
 
 class _Relations:
     def __init__(self, doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-                 demonyms: dict[str, str]):
+                 demonyms: dict[str, str], shapes: Shapes):
         self.doc = doc
+        self.shapes = shapes
         self.ants = antecedents
         self.cues = lexicons.relations
         self.lexicons = lexicons
@@ -109,8 +111,18 @@ class _Relations:
     def entity(self, token: Token, types: tuple[str, ...]) -> Entity | None:
         ent = self.ants.resolve(token)
         if ent is None:
-            ent = self._demonym_state(token)
+            ent = self._demonym_state(token) or self._by_head_noun(token)
         return ent if ent is not None and ent.type in types else None
+
+    def _by_head_noun(self, token: Token) -> Entity | None:
+        """"Observatory head X": a capitalised word that is the head of exactly one
+        organisation's name in the document."""
+        if not token.text[:1].isupper():
+            return None
+        found = [e for e in self.ants.by_id.values()
+                 if e.type in ("organization", "armed_group")
+                 and head_noun(e.name.split(), self.shapes) == token.text]
+        return found[0] if len(found) == 1 else None
 
     def entities(self, token: Token, types: tuple[str, ...]) -> list[Entity]:
         found = [e for e in self.ants.resolve_phrase(token) if e.type in types]
@@ -200,8 +212,8 @@ class _Relations:
         nested = body.id in self.nested
         if words & roles["leader_of"] and not nested:
             return "leader_of"
-        if body.type == "organization" and words & set(self.cue("leader_of",
-                                                                "organization_nouns")):
+        if body.type == "organization" and not nested and words & set(self.cue(
+                "leader_of", "organization_nouns")):
             return "leader_of"  # "6th Infantry Division commander X"
         if body.type == "armed_group" and words & roles["member_of"]:
             return "member_of"
@@ -380,6 +392,9 @@ class _Relations:
         self.against(sent)
         self.noun_frames(sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
         self.noun_frames(sent, set(self.cue("allied_with", "support_nouns")), ("to", "for"),
+                         "allied_with")
+        # "Sweden ... as part of the US-led coalition"
+        self.noun_frames(sent, set(self.cue("allied_with", "membership_nouns")), ("of",),
                          "allied_with")
         self.pledges(sent, pledge)
 
@@ -690,9 +705,9 @@ def hedged(sent: Span, lexicons: Lexicons) -> bool:
 
 
 def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-              demonyms: dict[str, str]) -> list[dict]:
+              demonyms: dict[str, str], shapes: Shapes) -> list[dict]:
     """All relations of one document; see the module docstring."""
-    rel = _Relations(doc, antecedents, lexicons, demonyms)
+    rel = _Relations(doc, antecedents, lexicons, demonyms, shapes)
     for sent in sentences(doc):
         rel.role_frames(sent)
         rel.hyphen_cues(sent)
