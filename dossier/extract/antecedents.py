@@ -141,9 +141,9 @@ class Antecedents:
             if listed:  # "jihadists like Hurras al-Deen and Ansar al-Islam"
                 out.extend(e for e in listed if e not in out)
                 continue
-            # "the government of the Philippines", "local leaders of the ELN": the
-            # named body, not a guess.
-            ent = self._of_entity(head) if head.pos_ == "NOUN" else None
+            # "the terrorist group BIFF", "the government of the Philippines", "local
+            # leaders of the ELN": the named body, not a guess.
+            ent = self._named_in_phrase(head) if head.pos_ == "NOUN" else None
             ent = ent or self.resolve(head)
             if ent is None and head.pos_ == "NOUN":
                 ent = self._named_by_word(head)
@@ -188,7 +188,12 @@ class Antecedents:
                                 out.append(ent)
         return out
 
-    def _of_entity(self, head: Token) -> Entity | None:
+    def _named_in_phrase(self, head: Token) -> Entity | None:
+        for child in head.children:
+            if child.dep_ == "appos":
+                found = self.at(child.idx, child.idx + len(child))
+                if found is not None:
+                    return found
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in prep.children:
