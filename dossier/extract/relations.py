@@ -350,6 +350,9 @@ class _Relations:
                     for s in self._speaking_for(verb):
                         for o in targets:
                             self.add(s, "adversary_of", o, sent, "verb")
+                            if s.type == "armed_group" and o.type == "state":
+                                # fighting a state's government is fighting in it
+                                self.add(s, "operates_in", o, sent, "location")
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
                 verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")
                 and any(c.dep_ == "agent" for c in verb.children))
@@ -595,7 +598,11 @@ class _Relations:
         node = prep.head
         for _ in range(_MAX_CLIMB):
             if node.pos_ in ("NOUN", "PROPN", "PRON"):
-                own = [e for e in self.ants.resolve_phrase(node) if e.type in GROUPS]
+                # "both ASG and the Mautes at Marawi": the whole coordination.
+                first = node
+                while first.dep_ == "conj" and first.head.i != first.i:
+                    first = first.head
+                own = [e for e in self.ants.resolve_phrase(first) if e.type in GROUPS]
                 if own:
                     return own
                 if node.dep_ in ("pobj",) and node.head.pos_ == "ADP":
@@ -612,6 +619,13 @@ class _Relations:
                                         for x in self.entities(p, GROUPS)])]
                     if found:
                         return found
+                # "went to war in Afghanistan to oust the Taliban": the group the
+                # clause's purpose is aimed at.
+                aimed = [e for c in node.children if c.dep_ in ("advcl", "xcomp")
+                         for d in c.children if d.dep_ == "dobj"
+                         for e in self.entities(d, GROUPS)]
+                if aimed:
+                    return aimed
                 # The parser lost the subject ("IS proclaimed ..." read as "is"):
                 # the armed group named first in the clause before the verb.
                 before = [e for e in self.ants.in_span(node.sent.start_char, node.idx, GROUPS)]
