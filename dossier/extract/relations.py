@@ -559,7 +559,7 @@ class _Relations:
         for tok in sent:
             head = tok
             # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object.
-            while head.dep_ in ("conj", "compound") and head.head.i != head.i:
+            while head.dep_ in ("conj", "compound", "nmod") and head.head.i != head.i:
                 head = head.head
             if not (head.dep_ == "pobj" and head.head.lower_ in self.location_preps):
                 continue
