@@ -190,9 +190,11 @@ def _print_assertions(p) -> None:
             out.print(f"  • {qual}{figure} (as of {as_of}) — “{escape(a['evidence'][:160])}”")
     quotes = p.of_kind("quote")
     if quotes:
-        out.print("[bold]quotes[/bold]:")
+        out.print("[bold]quotes[/bold] (by it, or naming it):")
         for a in quotes:
-            out.print(f"  • “{escape(a['value'].get('text', '')[:200])}”")
+            who = "by" if a["subject_id"] == p.entity.id else f"about, said by {a['subject']}"
+            out.print(f"  • “{escape(a['value'].get('text', '')[:200])}” "
+                      f"({escape(str(who))}; {a['report_time'] or 'undated'})")
     events = sorted(p.of_kind("event"), key=lambda a: a["valid_from"] or "")
     if events:
         out.print("[bold]timeline[/bold]:")

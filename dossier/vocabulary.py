@@ -130,7 +130,7 @@ class Lexicons:
     strength_nouns: frozenset[str]
     qualifiers: dict[str, str | None]
     not_strength: frozenset[str]
-    number_words: dict[str, int]
+    number_words: dict[str, tuple[int, int | None]]  # word → (min, max)
     event_nouns: frozenset[str]
     relations: dict[str, dict[str, tuple[str, ...]]]
 
@@ -248,6 +248,13 @@ def _type_map(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _number_range(value: Any, where: str) -> tuple[int, int | None]:
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) \
+            and (value[1] is None or isinstance(value[1], int)):
+        return value[0], value[1]
+    raise VocabularyError(f"{where}: expected [min, max] with max an integer or null")
+
+
 def _load_lexicons(directory: Path | None) -> Lexicons:
     reference = _read_yaml("reference.yaml", directory)
     strength = _read_yaml("strength.yaml", directory)
@@ -276,7 +283,8 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             qualifiers=qualifiers,
             not_strength=frozenset(_str_list(strength["not_strength"],
                                              "vocab/strength.yaml not_strength")),
-            number_words={str(k).casefold(): int(v) for k, v in strength["numbers"].items()},
+            number_words={str(k).casefold(): _number_range(v, f"vocab/strength.yaml numbers.{k}")
+                          for k, v in strength["numbers"].items()},
             event_nouns=frozenset(_str_list(events["event_nouns"], "vocab/events.yaml")),
             relations=cues,
         )

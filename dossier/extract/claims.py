@@ -5,7 +5,7 @@ noun (``vocab/strength.yaml``: fighters, members, troops, a following ...):
 
 * "around 1,500 to 2,000 fighters", "between 1,500 and 2,200 fighters" → a range;
   "more than 10,000 ISIS fighters" → min 10000 and no max; "several hundred" and
-  other number words take the value listed in the vocabulary;
+  other number words take the range listed in the vocabulary (200–900);
 * the qualifier is the longest listed phrase right before the figure ("some" →
   about, "as many as" → up to, "estimated" / "between" → null);
 * the group: an entity between the figure and the noun ("10,000 ISIS fighters",
@@ -40,8 +40,9 @@ _SOURCE_NOUNS = {"estimate", "report", "figure", "assessment", "data", "count", 
                  "study", "analysis"}
 
 
-def parse_number(text: str, lexicons: Lexicons) -> int | None:
-    """``"1,500"`` → 1500; ``"2.5 million"`` → 2500000; ``"several hundred"`` → listed value."""
+def parse_number(text: str, lexicons: Lexicons) -> tuple[int, int | None] | None:
+    """A figure as ``(min, max)``: ``"1,500"`` → (1500, None); ``"2.5 million"`` →
+    (2500000, None); ``"several hundred"`` → the range the vocabulary lists (200, 900)."""
     text = text.strip().casefold()
     if text in lexicons.number_words:
         return lexicons.number_words[text]
@@ -49,7 +50,7 @@ def parse_number(text: str, lexicons: Lexicons) -> int | None:
     if not match:
         return None
     value = float(match.group(1).replace(",", ""))
-    return int(value * _SCALE.get(match.group(2) or "", 1))
+    return int(value * _SCALE.get(match.group(2) or "", 1)), None
 
 
 def _figure_pattern(lexicons: Lexicons) -> re.Pattern:
@@ -73,9 +74,14 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
             if noun is None or _speaks_of_losses(doc, start, noun, lexicons) \
                     or _is_not_count(doc, start):
                 continue
-            low = parse_number(match.group("a"), lexicons)
-            high = parse_number(match.group("b"), lexicons) if match.group("b") else None
-            if low is None or (high is not None and high < low):
+            first = parse_number(match.group("a"), lexicons)
+            second = parse_number(match.group("b"), lexicons) if match.group("b") else None
+            if first is None:
+                continue
+            low, high = first
+            if second is not None:
+                high = second[1] or second[0]
+            if high is not None and high < low:
                 continue
             if _distributive(doc, start):
                 continue  # "three factions, each with about 60 fighters": per unit

@@ -39,6 +39,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor.close()
 
 
+def _quoted_about(record: Record, quote: dict) -> str | None:
+    """The first entity named inside a quotation, other than its speaker: whom the
+    quote is about (profiles list quotes by and about an entity)."""
+    start, end = quote["span"]
+    named = sorted((s, e.id) for e in record.entities for s, _ in e.mentions
+                   if start <= s < end and e.id != quote.get("speaker"))
+    return named[0][1] if named else None
+
+
 class SQLStore:
     """A :class:`~dossier.store.base.Store` over any SQLAlchemy URL."""
 
@@ -140,8 +149,8 @@ class SQLStore:
                for c in record.claims]
             + [("event", (e["actors"] or [None])[0], None, None, e["date"], e, e["span"],
                 False, None) for e in record.events]
-            + [("quote", q.get("speaker"), None, None, None, q, q["span"], False, None)
-               for q in record.quotes])
+            + [("quote", q.get("speaker"), None, _quoted_about(record, q), None, q, q["span"],
+                False, None) for q in record.quotes])
         for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
             subject_id = ids.get(subject) if subject else None
             object_id = ids.get(obj) if obj else None
