@@ -1,0 +1,149 @@
+"""Where groups operate and bodies are based: locative phrases, held ground,
+"X-based", "based in X", and the hyphenated backing cues ("Turkish-backed")."""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from dossier.extract.relations.context import (MAX_CLIMB, ACTORS, GROUPS, PLACES,
+                                               RelationContext)
+from dossier.model import Entity
+
+
+def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
+    """"New York-based", "Turkish-backed", "IS-linked"."""
+    suffixes = {p: ctx.cue(p, "suffixes") for p in ("based_in", "allied_with", "affiliate_of")}
+    for tok in sent:
+        if tok.text != "-" or tok.i + 1 >= len(ctx.doc):
+            continue
+        word = "-" + ctx.doc[tok.i + 1].lower_
+        predicate = next((p for p, sfx in suffixes.items() if word in sfx), None)
+        if predicate is None or tok.i == 0:
+            continue
+        before = ctx.doc[tok.i - 1]
+        first = ctx.entity(before, PLACES if predicate == "based_in" else ACTORS)
+        modified = ctx.doc[tok.i + 1].head
+        types = ("organization", "armed_group") if predicate == "based_in" else ACTORS
+        target = ctx.entity(modified, types)
+        if target is None and modified.dep_ == "appos":
+            target = ctx.entity(modified.head, types)
+        if target is None:
+            continue
+        ctx.add(target, predicate, first, sent, "hyphen")
+    for tok in sent:
+        # "the Center for Strategic and International Studies in Washington"
+        org = ctx.ants.at(tok.idx, tok.idx + len(tok))
+        if org is not None and org.type == "organization" and tok.dep_ != "compound":
+            for p in tok.children:
+                if p.dep_ == "prep" and p.lower_ == "in":
+                    for o in p.children:
+                        if o.dep_ == "pobj":
+                            for place in ctx.entities(o, ("place",)):
+                                ctx.add(org, "based_in", place, sent, "hyphen")
+    for tok in sent:
+        if tok.lower_ == "based" and any(c.lower_ == "in" for c in tok.children):
+            places = [e for c in tok.children if c.lower_ == "in"
+                      for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, PLACES)]
+            subjects = [e for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                        for e in ctx.entities(c, ("organization", "armed_group"))]
+            if tok.dep_ in ("acl", "amod"):
+                subjects += ctx.entities(tok.head, ("organization", "armed_group"))
+            for s in subjects:
+                for p in places:
+                    ctx.add(s, "based_in", p, sent, "hyphen")
+
+
+def locations(ctx: RelationContext, sent: Span) -> None:
+    """Armed groups and the places their clause puts them in.
+
+    From a place or state that is the object of a locative preposition ("in
+    Iraq and Syria", "parts of Syria", "from Syria"), climb through the noun
+    phrases it sits in: a noun on the way that stands for an armed group owns
+    the place ("ISIS-K in Afghanistan", "ISIS affiliates like the Sahel");
+    else the first verb's subjects and objects do, climbing through
+    subjectless verbs ("to try to control trafficking in the departments of
+    Arauca" → the group that tries). A place that is the subject of a passive
+    ("Idlib is held by HTS") goes to the agent.
+    """
+    for tok in sent:
+        head = tok
+        # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object.
+        while head.dep_ in ("conj", "compound", "nmod") and head.head.i != head.i:
+            head = head.head
+        if not (head.dep_ == "pobj" and head.head.lower_ in ctx.location_preps):
+            continue
+        if head.head.lower_ == "from" and head.head.head.pos_ in ("NOUN", "PROPN"):
+            continue  # "troops from Uganda": where people come from, not a front
+        place = ctx.ants.at(tok.idx, tok.idx + len(tok))
+        if place is None or place.type not in PLACES or _in_hyphen_compound(ctx, tok):
+            continue
+        for group in _owners(ctx, head.head):
+            ctx.add(group, "operates_in", place, sent, "location")
+    holding = set(ctx.cue("operates_in", "holding_verbs"))
+    for verb in sent:
+        if verb.pos_ != "VERB":
+            continue
+        if verb.lemma_.casefold() in holding and not any(
+                c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            # "The NLF, which holds half of the Idlib region"
+            held = [e for c in verb.children if c.dep_ == "dobj"
+                    for e in ctx.ants.in_span(c.left_edge.idx,
+                                               c.right_edge.idx + len(c.right_edge), PLACES)]
+            for g in ctx.clause_subjects(verb, GROUPS):
+                for p in held:
+                    ctx.add(g, "operates_in", p, sent, "location")
+        places = [e for c in verb.children if c.dep_ == "nsubjpass"
+                  for e in ctx.entities(c, PLACES)]
+        # "Mogadishu is hit by attacks carried out by the Shabaab": any agent below.
+        holders = [e for c in verb.children if c.dep_ == "agent"
+                   for t in c.subtree if t.dep_ == "pobj" and t.head.dep_ == "agent"
+                   for e in ctx.entities(t, GROUPS)]
+        for g in holders:
+            for p in places:
+                ctx.add(g, "operates_in", p, sent, "location")
+
+
+def _owners(ctx: RelationContext, prep: Token) -> list[Entity]:
+    """The armed groups a locative phrase belongs to; see :meth:`locations`."""
+    node = prep.head
+    for _ in range(MAX_CLIMB):
+        if node.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "both ASG and the Mautes at Marawi": the whole coordination.
+            first = node
+            while first.dep_ == "conj" and first.head.i != first.i:
+                first = first.head
+            own = [e for e in ctx.ants.resolve_phrase(first) if e.type in GROUPS]
+            if own:
+                return own
+            if node.dep_ in ("pobj",) and node.head.pos_ == "ADP":
+                node = node.head.head
+                continue
+            node = node.head
+            continue
+        if node.pos_ in ("VERB", "AUX"):
+            for verb in ctx.verb_chain(node):
+                found = [e for c in verb.children
+                         if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+                         for e in (ctx.entities(c, GROUPS) if c.dep_ != "agent" else
+                                   [x for p in c.children if p.dep_ == "pobj"
+                                    for x in ctx.entities(p, GROUPS)])]
+                if found:
+                    return found
+            # "went to war in Afghanistan to oust the Taliban": the group the
+            # clause's purpose is aimed at.
+            aimed = [e for c in node.children if c.dep_ in ("advcl", "xcomp")
+                     for d in c.children if d.dep_ == "dobj"
+                     for e in ctx.entities(d, GROUPS)]
+            if aimed:
+                return aimed
+            # The parser lost the subject ("IS proclaimed ..." read as "is"):
+            # the armed group named first in the clause before the verb.
+            before = [e for e in ctx.ants.in_span(node.sent.start_char, node.idx, GROUPS)]
+            return before[:1]
+        node = node.head
+    return []
+
+
+def _in_hyphen_compound(ctx: RelationContext, tok: Token) -> bool:
+    """"a New York-based firm": the place names a base, not a battlefield."""
+    nxt = tok.i + 1
+    return nxt + 1 < len(ctx.doc) and ctx.doc[nxt].text == "-"

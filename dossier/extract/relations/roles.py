@@ -1,0 +1,163 @@
+"""Role frames and their kin: who leads, serves, speaks for or belongs to whom
+("X, analyst at Y", "Y's leader X", "led by X", "pledged allegiance to Y",
+"affiliated with Y")."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from dossier.extract.relations.context import ROLE_PREPS, ACTORS, GROUPS, RelationContext
+from dossier.model import Entity
+
+
+def role_frames(ctx: RelationContext, sent: Span) -> None:
+    roles = {p: set(ctx.cue(p, "nouns")) for p in ("leader_of", "member_of", "works_for",
+                                                    "affiliate_of", "splinter_of")}
+    all_roles = set().union(*roles.values())
+    for noun in sent:
+        lemma = noun.lemma_.casefold()
+        if noun.pos_ not in ("NOUN", "PROPN") or (lemma not in all_roles
+                                                  and noun.lower_ not in all_roles):
+            continue
+        holders = _holders(ctx, noun)
+        bodies = role_bodies(ctx, noun)
+        for holder in holders:
+            for body in bodies:
+                predicate = _role_predicate(ctx, noun, holder, body, roles)
+                if predicate:
+                    ctx.add(holder, predicate, body, sent, "role")
+
+
+def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
+    """Who holds the role: the name the role noun is in apposition with or names."""
+    candidates = []
+    if noun.dep_ in ("appos", "compound", "attr") or noun.head.dep_ == "appos":
+        candidates.append(noun.head)
+    candidates.extend(c for c in noun.children if c.dep_ == "appos")
+    if noun.dep_ == "attr":  # "X is the leader of Y"
+        candidates.extend(c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as":  # "X worked as a member of Y"
+        verb = ctx.clause_verb(noun.head)
+        if verb is not None:
+            return ctx.clause_subjects(verb, ("person",))
+    out = []
+    for tok in candidates:
+        for ent in ctx.entities(tok, ("person", "armed_group")):
+            if ent not in out:
+                out.append(ent)
+    return out
+
+
+def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
+    """The body the role is in: "of/at/for X", "X's", or a name before the noun;
+    one step deeper for "chief of the press office of X"."""
+    out: list[Entity] = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ROLE_PREPS:
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                found = ctx.entities(pobj, ACTORS)
+                if not found:
+                    found = [e for p in pobj.children if p.dep_ == "prep"
+                             and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                             for e in ctx.entities(o, ACTORS)]
+                if ctx.ants.at(pobj.idx, pobj.idx + len(pobj)) is None:
+                    # "chief of the press office of X": X is one step away.
+                    ctx.nested.update(e.id for e in found)
+                out.extend(found)
+        elif child.dep_ in ("compound", "poss", "nmod", "amod"):
+            ent = ctx.entity(child, ACTORS)
+            if ent is not None:
+                out.append(ent)
+    return out
+
+
+def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Entity,
+                    roles: dict[str, set[str]]) -> str | None:
+    words = {noun.lemma_.casefold(), noun.lower_}
+    if holder.type == "armed_group":
+        if body.type == "armed_group" and words & roles["splinter_of"]:
+            return "splinter_of"
+        if body.type == "armed_group" and words & roles["affiliate_of"]:
+            return "affiliate_of"
+        return None
+    nested = body.id in ctx.nested
+    if words & roles["leader_of"] and not nested:
+        return "leader_of"
+    if body.type == "organization" and not nested and words & set(ctx.cue(
+            "leader_of", "organization_nouns")):
+        return "leader_of"  # "6th Infantry Division commander X"
+    if body.type == "armed_group" and words & roles["member_of"]:
+        return "member_of"
+    if body.type == "organization" and words & roles["works_for"]:
+        return "works_for"
+    return None
+
+
+def led_by(ctx: RelationContext, sent: Span) -> None:
+    """"The faction led by X", "under the leadership of X": X leads the group."""
+    for tok in sent:
+        if tok.lemma_.casefold() == "lead" and tok.pos_ == "VERB":
+            leaders = [e for c in tok.children if c.dep_ == "agent"
+                       for p in c.children if p.dep_ == "pobj"
+                       for e in ctx.entities(p, ("person",))]
+            if not leaders:
+                continue
+            led = ctx.clause_subjects(tok)  # "the faction led by X", "which is led by X"
+            for leader in leaders:
+                for group in led:
+                    ctx.add(leader, "leader_of", group, sent, "role")
+        elif tok.lower_ == "leadership" and tok.head.lower_ == "under":
+            leaders = [e for p in tok.children if p.lower_ == "of"
+                       for o in p.children if o.dep_ == "pobj"
+                       for t in o.subtree for e in ctx.entities(t, ("person",))]
+            verb = ctx.clause_verb(tok.head)
+            groups = ctx.clause_subjects(verb, GROUPS) if verb is not None else []
+            for leader in dict.fromkeys(leaders):
+                for group in groups:
+                    ctx.add(leader, "leader_of", group, sent, "role")
+
+
+def pledges(ctx: RelationContext, sent: Span) -> None:
+    """"X pledged allegiance to Y": a group becomes Y's affiliate, a person its
+    member. Read off the words, which the parser often gets wrong here."""
+    verbs = set(ctx.cue("affiliate_of", "verbs"))
+    forms = "|".join(sorted({f"{v}\\w*" for v in verbs} | {"swore", "sworn"}))
+    for match in re.finditer(rf"\b(?:{forms})\s+(?:its\s+|their\s+|his\s+)?"
+                             r"(?:allegiance|loyalty|fealty)\s+to\b", sent.text, re.I):
+        start = sent.start_char + match.start()
+        end = sent.start_char + match.end()
+        after = ctx.ants.in_span(end, min(sent.end_char, end + 80), ACTORS)
+        before = ctx.ants.in_span(sent.start_char, start, ("armed_group", "person"))
+        child = before[0] if before else ctx.ants.before(start, ("armed_group",))
+        if not after or child is None:
+            continue
+        predicate = "member_of" if child.type == "person" else "affiliate_of"
+        ctx.add(child, predicate, after[0], sent, "verb")
+
+
+def affiliations(ctx: RelationContext, sent: Span) -> None:
+    """"an FTO affiliated with al-Qaeda", "a group linked to IS"."""
+    for tok in sent:
+        if tok.lower_ in ("aligned", "backed", "linked", "allied") and tok.i > 0 \
+                and ctx.doc[tok.i - 1].text != "-":
+            # "the Al-Qaeda aligned Shabaab group" (the hyphen left out)
+            patron = ctx.entity(ctx.doc[tok.i - 1], ACTORS)
+            client = ctx.entities(tok.head, ACTORS) if tok.dep_ in ("amod", "acl") else []
+            for c in client:
+                ctx.add(c, "allied_with", patron, sent, "hyphen")
+        if tok.lower_ not in ("affiliated", "aligned") or tok.i + 1 >= len(ctx.doc):
+            continue
+        targets = [e for p in tok.children if p.lower_ in ("with", "to")
+                   for o in p.children if o.dep_ == "pobj" for e in ctx.entities(o, ACTORS)]
+        holder = tok.head
+        while holder.dep_ == "appos" and holder.head.i != holder.i \
+                and not ctx.entities(holder, GROUPS):
+            holder = holder.head
+        holders = ctx.entities(holder, GROUPS) or ctx.clause_subjects(tok, GROUPS)
+        predicate = "affiliate_of" if tok.lower_ == "affiliated" else "allied_with"
+        for h in holders:
+            for t in targets:
+                ctx.add(h, predicate, t, sent, "verb")

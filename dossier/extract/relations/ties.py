@@ -1,0 +1,182 @@
+"""Alliances and hostilities read off verbs and nouns: "fought X", "backed by X",
+"launched action against X", "talks with X", "support to X", "part of X"."""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from dossier.extract.relations.context import ACTORS, GROUPS, RelationContext
+from dossier.model import Entity
+from dossier.extract.relations.roles import role_bodies
+
+
+def verb_frames(ctx: RelationContext, sent: Span) -> None:
+    allied_verbs = set(ctx.cue("allied_with", "verbs"))
+    allied_nouns = set(ctx.cue("allied_with", "nouns"))
+    allied_phrases = ctx.cue("allied_with", "phrases")
+    adversary_verbs = set(ctx.cue("adversary_of", "verbs"))
+    adversary_nouns = set(ctx.cue("adversary_of", "nouns"))
+    transitive_allied = set(ctx.cue("allied_with", "transitive_verbs"))
+    leader_verbs = set(ctx.cue("leader_of", "verbs")) - {"found"}
+    splinter_verbs = set(ctx.cue("splinter_of", "verbs"))
+    lowered = sent.text.casefold()
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = verb.lemma_.casefold()
+        direct = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                  for e in ctx.entities(c, ACTORS)]
+        preps = {c.lower_: [e for p in c.children if p.dep_ == "pobj"
+                            for e in ctx.entities(p, ACTORS)]
+                 for c in verb.children if c.dep_ in ("prep", "agent")}
+        if lemma in adversary_verbs:
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+            if passive:  # "was crushed by X": X is the attacker
+                for s in direct:
+                    for o in preps.get("by", []):
+                        ctx.add(o, "adversary_of", s, sent, "verb")
+            else:
+                # "blamed the attack on the BIFF": "on" may hang off the object.
+                on_object = [e for d in verb.children if d.dep_ == "dobj"
+                             for p in d.children if p.dep_ == "prep" and p.lower_ == "on"
+                             for t in p.children if t.dep_ == "pobj"
+                             for e in ctx.entities(t, ACTORS)]
+                targets = ctx.clause_objects(verb) + preps.get("with", []) \
+                    + preps.get("on", []) + on_object
+                for s in _speaking_for(ctx, verb):
+                    for o in targets:
+                        ctx.add(s, "adversary_of", o, sent, "verb")
+                        if s.type == "armed_group" and o.type == "state":
+                            # fighting a state's government is fighting in it
+                            ctx.add(s, "operates_in", o, sent, "location")
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+            verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")
+            and any(c.dep_ == "agent" for c in verb.children))
+        if lemma in transitive_allied and passive:
+            # "The Houthis, backed by Iran": the agent backs the subject.
+            for s in ctx.clause_subjects(verb):
+                for o in preps.get("by", []):
+                    ctx.add(s, "allied_with", o, sent, "verb")
+        if lemma in leader_verbs and not passive:
+            # "Ayman al-Zawahiri, who heads al-Qaeda"
+            for s in ctx.clause_subjects(verb, ("person",)):
+                for o in ctx.clause_objects(verb):
+                    ctx.add(s, "leader_of", o, sent, "verb")
+        if lemma in splinter_verbs:
+            # "The Pakistani Taliban split from the Afghan Taliban"
+            for s in ctx.clause_subjects(verb, GROUPS):
+                for o in preps.get("from", []) + preps.get("away", []):
+                    if o.type == "armed_group":
+                        ctx.add(s, "splinter_of", o, sent, "verb")
+        for s in ctx.clause_subjects(verb) if preps.get("alongside") else ():
+            for o in preps["alongside"]:  # "fought alongside the Syrian army"
+                ctx.add(s, "allied_with", o, sent, "verb")
+        if lemma in transitive_allied and not passive:
+            # "Saudi Arabia and Pakistan financed X", "combined with X"
+            objects = ctx.clause_objects(verb, ACTORS + ("person",)) + preps.get("with", [])
+            for s in ctx.clause_subjects(verb):
+                for o in objects:
+                    ctx.add(s, "allied_with", o, sent, "verb")
+        attrs = {c.lemma_.casefold() for c in verb.subtree if c.dep_ in ("pobj", "attr",
+                                                                         "dobj")}
+        if len(direct) > 1 and (lemma in allied_verbs or attrs & allied_nouns
+                                or any(p in lowered for p in allied_phrases)):
+            for i, a in enumerate(direct):
+                for b in direct[i + 1:]:
+                    ctx.add(a, "allied_with", b, sent, "verb")
+        if len(direct) > 1 and attrs & adversary_nouns and lemma in ("be", "remain"):
+            for i, a in enumerate(direct):
+                for b in direct[i + 1:]:
+                    ctx.add(a, "adversary_of", b, sent, "verb")
+    against(ctx, sent)
+    noun_frames(ctx, sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
+    noun_frames(ctx, sent, set(ctx.cue("allied_with", "support_nouns")), ("to", "for"),
+                     "allied_with")
+    # "Sweden ... as part of the US-led coalition"
+    noun_frames(ctx, sent, set(ctx.cue("allied_with", "membership_nouns")), ("of",),
+                     "allied_with")
+
+
+def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
+    """The clause's subjects, a spokesperson standing for the body named in
+    apposition ("Arvin Encinas, spokesperson for the 6th Infantry Division,
+    blamed ...")."""
+    out = []
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        bodies = [e for a in child.children if a.dep_ == "appos"
+                  for e in role_bodies(ctx, a) if e.type in ACTORS]
+        out.extend(bodies or ctx.entities(child, ACTORS))
+    return out or ctx.clause_subjects(verb)
+
+
+def against(ctx: RelationContext, sent: Span) -> None:
+    """"launch military action against HTS", "closing ranks against adversaries
+    like ISIS-K": the clause's subjects against the named ones."""
+    for prep in sent:
+        if prep.lower_ != "against" or prep.dep_ != "prep":
+            continue
+        verb = ctx.clause_verb(prep.head)
+        if verb is None:
+            continue
+        targets = []
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            found = ctx.entities(pobj, ACTORS)
+            if not found:  # "adversaries like X", "rivals such as X"
+                found = [e for p in pobj.children if p.lower_ in ("like", "including", "as")
+                         for t in p.children if t.dep_ == "pobj"
+                         for e in ctx.entities(t, ACTORS)]
+            targets.extend(found)
+        for s in ctx.clause_subjects(verb):
+            for o in targets:
+                ctx.add(s, "adversary_of", o, sent, "verb")
+
+
+def _owned_by_clause(noun: Token) -> bool:
+    """True when the clause's subject is the one doing what ``noun`` names:
+    "launched attacks on X", "X is in talks with Y", "stepped up the tempo of
+    strikes"; not "in the wake of the attacks on X"."""
+    if noun.dep_ in ("dobj", "nsubj", "attr"):
+        return True
+    if noun.dep_ != "pobj":
+        return False
+    prep = noun.head
+    if prep.head.lemma_ == "be" and prep.head.pos_ == "AUX":
+        return True  # "is in talks with"
+    return prep.lower_ == "of" and prep.head.dep_ == "dobj"
+
+
+def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[str, ...],
+                predicate: str) -> None:
+    """"peace talks with the government", "a Turkish offensive on Afrin",
+    "technical support to the MILF": the noun's owner (a modifier, else the
+    clause's subject) and the object of its preposition."""
+    for noun in sent:
+        if noun.pos_ != "NOUN" or noun.lemma_.casefold() not in nouns:
+            continue
+        # The preposition hangs off the noun, or off the verb that gives it
+        # ("providing support to the AFP").
+        holders = [noun] + ([noun.head] if noun.dep_ == "dobj" else [])
+        targets = [e for h in holders for p in h.children
+                   if p.dep_ in ("prep", "dative") and p.lower_ in preps
+                   for t in p.children if t.dep_ == "pobj"
+                   for e in ctx.entities(t, ACTORS)]
+        owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
+                  for e in ctx.entities(c, ACTORS)]
+        # "attacks by Somali forces"
+        owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
+                   for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
+        if not owners and _owned_by_clause(noun):
+            # "launched attacks on X", "held talks with X"; not "in the wake of
+            # the attacks on X", where the clause's subject did not attack.
+            verb = ctx.clause_verb(noun)
+            owners = ctx.clause_subjects(verb) if verb is not None else []
+        if not targets and predicate == "adversary_of" and owners and all(
+                o.type != "armed_group" for o in owners) and noun.lemma_.casefold() in \
+                set(ctx.cue("adversary_of", "strike_nouns")):
+            # "US airstrikes wreaked havoc": strikes by a state hit the group in focus.
+            focus = ctx.ants.before(noun.idx, ("armed_group",))
+            targets = [focus] if focus is not None else []
+        for s in owners:
+            for o in targets:
+                ctx.add(s, predicate, o, sent, "verb")
