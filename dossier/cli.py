@@ -263,6 +263,70 @@ def demo_cli(
     show_cli(name, db=db, sentences=10)
 
 
+@app.command("export")
+def export_cli(
+    output: Annotated[Path, typer.Argument(help="File to write (a folder for csv).")],
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="stix, graphml, gexf, csv or jsonl.")] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Export the knowledge base for other tools (STIX 2.1, GraphML, GEXF, CSV, JSONL)."""
+    from dossier.export import export
+    from dossier.store import open_store
+
+    try:
+        store = open_store(db, create=False)
+        written = export(store, fmt, output)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
+    store.close()
+
+
+@app.command("graph")
+def graph_cli(
+    around: Annotated[Optional[str], typer.Option(help="Only entities near this one.")] = None,
+    depth: Annotated[int, typer.Option(help="How many relations away from --around.")] = 1,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="Only relations that held at YYYY[-MM[-DD]].")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        help="Write GraphML here instead of printing the edges.")] = None,
+    db: DbOption = None,
+) -> None:
+    """The relation graph: print its edges, or write it as GraphML."""
+    import networkx as nx
+
+    from dossier import query
+    from dossier.graph import build_graph
+    from dossier.store import open_store
+
+    try:
+        store = open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    center = None
+    if around:
+        found = query.find(store, around)
+        if not found:
+            raise _fail(f"no entity known as {around!r}")
+        center = found[0].id
+    graph = build_graph(store, around=center, depth=depth, as_of=as_of)
+    if output:
+        nx.write_graphml(graph, output)
+        out.print(f"wrote {escape(str(output))}: {graph.number_of_nodes()} entities, "
+                  f"{graph.number_of_edges()} relations")
+        return
+    table = Table("subject", "predicate", "object", "since", "sources", "reported", box=None)
+    for s, o, data in sorted(graph.edges(data=True),
+                             key=lambda e: (graph.nodes[e[0]]["name"], e[2]["predicate"])):
+        table.add_row(escape(graph.nodes[s]["name"]), data["predicate"],
+                      escape(graph.nodes[o]["name"]), data["since"], str(data["sources"]),
+                      data["first_reported"])
+    out.print(table)
+    store.close()
+
+
 def main() -> None:
     """Entry point of the ``dossier`` command."""
     try:

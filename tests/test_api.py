@@ -15,7 +15,7 @@ def test_every_cli_command_has_help():
     from dossier.cli import app
 
     runner = CliRunner()
-    for command in ("extract", "ingest", "show", "eval", "demo"):
+    for command in ("extract", "ingest", "show", "eval", "demo", "export", "graph"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output

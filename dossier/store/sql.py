@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dossier.assemble import EXTRACTOR_VERSION
+from dossier.extract.relations import SYMMETRIC
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Record
 from dossier.store import migrations
@@ -151,9 +152,13 @@ class SQLStore:
                 False, None) for e in record.events]
             + [("quote", q.get("speaker"), None, _quoted_about(record, q), None, q, q["span"],
                 False, None) for q in record.quotes])
+        # Report time is the publication date; unknown, the ingest date, flagged.
+        ingest_date = _now().date().isoformat()
         for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
             subject_id = ids.get(subject) if subject else None
             object_id = ids.get(obj) if obj else None
+            if kind == "relation" and predicate in SYMMETRIC and subject_id > object_id:
+                subject_id, object_id = object_id, subject_id  # one row per pair
             stored = {k: v for k, v in value.items() if k not in ("subject", "object", "span",
                                                                    "evidence", "speaker")}
             if kind == "event":
@@ -175,7 +180,7 @@ class SQLStore:
                     created_at=_now())).inserted_primary_key[0]
             conn.execute(sources.insert().values(
                 assertion_id=assertion_id, document_id=document.id, span_start=span[0],
-                span_end=span[1], report_time=document.published,
+                span_end=span[1], report_time=document.published or ingest_date,
                 report_time_is_ingest=document.published is None,
                 extractor_version=EXTRACTOR_VERSION, hedged=bool(hedged),
                 confidence=confidence))
@@ -209,6 +214,46 @@ class SQLStore:
                 "hedged": r.hedged, "evidence": r.text[r.span_start:r.span_end].strip(),
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
+
+    def all_entities(self) -> list[tuple[EntityRow, list[str]]]:
+        """Every entity with its aliases (most used first)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(entities).order_by(entities.c.id)).all()
+            alias_rows = conn.execute(select(aliases.c.entity_id, aliases.c.alias)
+                                      .order_by(aliases.c.count.desc(), aliases.c.alias)).all()
+        by_entity: dict[int, list[str]] = {}
+        for entity_id, alias in alias_rows:
+            by_entity.setdefault(entity_id, []).append(alias)
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), by_entity.get(r.id, []))
+                for r in rows]
+
+    def assertion_rows(self, kind: str | None = None) -> list[dict]:
+        """Every assertion (of one kind, if given) with all its sources."""
+        query = (select(assertions, sources.c.document_id, sources.c.span_start,
+                        sources.c.span_end, sources.c.report_time, sources.c.hedged,
+                        sources.c.confidence, sources.c.extractor_version, documents.c.text,
+                        documents.c.source.label("document_source"))
+                 .join(sources, sources.c.assertion_id == assertions.c.id)
+                 .join(documents, documents.c.id == sources.c.document_id)
+                 .order_by(assertions.c.id, sources.c.id))
+        if kind is not None:
+            query = query.where(assertions.c.kind == kind)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        out: dict[int, dict] = {}
+        for r in rows:
+            item = out.setdefault(r.id, {
+                "id": r.id, "kind": r.kind, "subject_id": r.subject_id,
+                "predicate": r.predicate, "object_id": r.object_id,
+                "valid_from": r.valid_from, "valid_to": r.valid_to,
+                "value": dict(r.value or {}), "sources": []})
+            item["sources"].append({
+                "document_id": r.document_id, "document_source": r.document_source,
+                "span": [r.span_start, r.span_end],
+                "evidence": r.text[r.span_start:r.span_end].strip(),
+                "report_time": r.report_time, "hedged": r.hedged,
+                "confidence": r.confidence, "extractor_version": r.extractor_version})
+        return list(out.values())
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
         with self.engine.begin() as conn:

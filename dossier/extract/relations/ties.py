@@ -42,11 +42,15 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                              for e in ctx.entities(t, ACTORS)]
                 targets = ctx.clause_objects(verb) + preps.get("with", []) \
                     + preps.get("on", []) + on_object
+                insurgent = {lemma} | {c.lemma_.casefold() for c in verb.children
+                                       if c.dep_ == "xcomp"}
+                on_ground = bool(insurgent & set(ctx.cue("operates_in", "insurgency_verbs")))
                 for s in _speaking_for(ctx, verb):
                     for o in targets:
                         ctx.add(s, "adversary_of", o, sent, "verb")
-                        if s.type == "armed_group" and o.type == "state":
-                            # fighting a state's government is fighting in it
+                        if on_ground and s.type == "armed_group" and o.type == "state":
+                            # fighting to overthrow a state's government, invading
+                            # it: fighting in it
                             ctx.add(s, "operates_in", o, sent, "location")
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
             verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl")

@@ -1,0 +1,39 @@
+"""Exports of the knowledge base, one module per format, chosen by name.
+
+Each exporter is a function ``(store, path) -> list[Path]`` returning the files
+it wrote: ``graphml`` and ``gexf`` (the relation graph, for Gephi and networkx),
+``csv`` (one file per table, for pandas and spreadsheets), ``jsonl`` (one JSON
+object per entity or assertion) and ``stix`` (a STIX 2.1 bundle).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from dossier.errors import ExportError
+from dossier.export import gexf, graphml, jsonl, stix, tables
+from dossier.store.base import Store
+
+FORMATS: dict[str, Callable[[Store, Path], list[Path]]] = {
+    "graphml": graphml.export,
+    "gexf": gexf.export,
+    "csv": tables.export,
+    "jsonl": jsonl.export,
+    "stix": stix.export,
+}
+
+
+def export(store: Store, fmt: str, path: Path) -> list[Path]:
+    """Write the store in ``fmt`` to ``path`` (a file, or a folder for csv)."""
+    try:
+        exporter = FORMATS[fmt]
+    except KeyError:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of "
+                          f"{', '.join(sorted(FORMATS))}") from None
+    try:
+        return exporter(store, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+__all__ = ["FORMATS", "export"]

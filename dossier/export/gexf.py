@@ -1,0 +1,14 @@
+"""GEXF (Gephi's format): the same graph as the GraphML export."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from dossier.graph import build_graph
+from dossier.store.base import Store
+
+
+def export(store: Store, path: Path) -> list[Path]:
+    nx.write_gexf(build_graph(store), path)
+    return [path]

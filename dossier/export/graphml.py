@@ -1,0 +1,14 @@
+"""GraphML: the relation graph with node types, edge predicates, dates and source counts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from dossier.graph import build_graph
+from dossier.store.base import Store
+
+
+def export(store: Store, path: Path) -> list[Path]:
+    nx.write_graphml(build_graph(store), path)
+    return [path]

@@ -1,0 +1,60 @@
+"""The stored relations as a networkx graph, shared by the CLI, the web and the exports.
+
+Nodes are entities (name, type, aliases, gazetteer id); edges are relation
+assertions, one per (subject, predicate, object), with how many sources state
+them and when they were first and last reported. ``as_of`` keeps the relations
+that held at a date by valid time (``since``) where the text gave one, else by
+report time; each edge says which it used (``time_basis``).
+"""
+from __future__ import annotations
+
+import networkx as nx
+
+from dossier.store.base import Store
+
+
+def holds_at(assertion: dict, as_of: str) -> tuple[bool, str]:
+    """Whether an assertion held at ``as_of`` (YYYY[-MM[-DD]]), and by which time.
+
+    Valid time first: a relation with ``since`` after ``as_of`` did not hold yet.
+    Without one, report time: a relation first reported after ``as_of`` is not
+    known to have held then.
+    """
+    if assertion.get("valid_from"):
+        return assertion["valid_from"][:len(as_of)] <= as_of, "valid"
+    reports = sorted(s["report_time"] for s in assertion["sources"] if s["report_time"])
+    if not reports:
+        return False, "none"
+    return reports[0][:len(as_of)] <= as_of, "report"
+
+
+def build_graph(store: Store, around: int | None = None, depth: int = 1,
+                as_of: str | None = None) -> nx.MultiDiGraph:
+    """The relation graph of the store.
+
+    around: an entity id; keep only entities within ``depth`` relations of it.
+    as_of: keep only relations that held at this date (see :func:`holds_at`).
+    """
+    graph = nx.MultiDiGraph()
+    for entity, aliases in store.all_entities():
+        graph.add_node(entity.id, name=entity.name, type=entity.type,
+                       aliases="; ".join(aliases), kb_id=entity.kb_id or "")
+    for a in store.assertion_rows("relation"):
+        basis = "all"
+        if as_of is not None:
+            held, basis = holds_at(a, as_of)
+            if not held:
+                continue
+        reports = sorted(s["report_time"] for s in a["sources"] if s["report_time"])
+        graph.add_edge(
+            a["subject_id"], a["object_id"], key=a["id"], predicate=a["predicate"],
+            since=a["valid_from"] or "", sources=len(a["sources"]),
+            first_reported=reports[0] if reports else "",
+            last_reported=reports[-1] if reports else "",
+            hedged=all(s["hedged"] for s in a["sources"]),
+            confidence=max((s["confidence"] or 0.0) for s in a["sources"]),
+            evidence=a["sources"][0]["evidence"], time_basis=basis)
+    if around is not None and around in graph:
+        keep = nx.ego_graph(graph.to_undirected(as_view=True), around, radius=depth).nodes
+        graph = graph.subgraph(keep).copy()
+    return graph
