@@ -327,6 +327,38 @@ def graph_cli(
     store.close()
 
 
+@app.command("conflicts")
+def conflicts_cli(
+    name: Annotated[Optional[str], typer.Argument(help="Only conflicts about this entity.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List assertions that cannot both hold, side by side with their sources."""
+    from dossier import query
+    from dossier.conflicts import find_conflicts
+    from dossier.store import open_store
+
+    try:
+        store = open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    entity_id = None
+    if name:
+        found = query.find(store, name)
+        if not found:
+            raise _fail(f"no entity known as {name!r}")
+        entity_id = found[0].id
+    items = find_conflicts(store, entity_id)
+    if not items:
+        out.print("no conflicts")
+    for c in items:
+        out.rule(f"[bold]{c.kind}[/bold]: {escape(c.summary)}")
+        for a in c.assertions:
+            for src in a["sources"]:
+                out.print(f"  • [{src['report_time'] or 'undated'}] “{escape(src['evidence'][:200])}”"
+                          f" ({escape(str(src['document_source'] or src['document_id'][:12]))})")
+    store.close()
+
+
 def main() -> None:
     """Entry point of the ``dossier`` command."""
     try:

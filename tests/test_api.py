@@ -15,7 +15,8 @@ def test_every_cli_command_has_help():
     from dossier.cli import app
 
     runner = CliRunner()
-    for command in ("extract", "ingest", "show", "eval", "demo", "export", "graph"):
+    for command in ("extract", "ingest", "show", "eval", "demo", "export", "graph",
+                    "conflicts"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output

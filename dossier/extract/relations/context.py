@@ -149,10 +149,10 @@ class RelationContext:
         return []
 
     def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
-        """Direct objects of a verb and of the verbs it governs ("fighting to overthrow X")."""
+        """Direct objects of a verb and of its complement ("fighting to overthrow X");
+        not of a coordinated verb ("protect X and have fought Y")."""
         out = []
-        for v in (verb, *[c for c in verb.children if c.dep_ in ("xcomp", "conj")
-                          and c.pos_ == "VERB"]):
+        for v in (verb, *[c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]):
             out.extend(e for c in v.children if c.dep_ == "dobj"
                        for e in self.entities(c, types))
         return out
@@ -171,7 +171,8 @@ class RelationContext:
     def verb_chain(verb: Token) -> list[Token]:
         """A verb and the verbs it is the complement or conjunct of ("try to control")."""
         chain = [verb]
-        while verb.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp") \
+        # Not through "ccomp": the subject of "said" is not the actor of what was said.
+        while verb.dep_ in ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp") \
                 and verb.head.i != verb.i and len(chain) < MAX_CLIMB + 2:
             verb = verb.head
             if verb.dep_ == "prep":

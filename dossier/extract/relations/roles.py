@@ -20,6 +20,9 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
         if noun.pos_ not in ("NOUN", "PROPN") or (lemma not in all_roles
                                                   and noun.lower_ not in all_roles):
             continue
+        inside = ctx.ants.at(noun.idx, noun.idx + len(noun))
+        if inside is not None and inside.type != "person":
+            continue  # part of a name ("Islamic State Khorasan Province"), not a title
         holders = _holders(ctx, noun)
         bodies = role_bodies(ctx, noun)
         for holder in holders:

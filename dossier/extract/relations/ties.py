@@ -97,7 +97,7 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                      "allied_with")
     # "Sweden ... as part of the US-led coalition"
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "membership_nouns")), ("of",),
-                     "allied_with")
+                "allied_with", target_types=("organization", "armed_group"))
 
 
 def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
@@ -151,7 +151,7 @@ def _owned_by_clause(noun: Token) -> bool:
 
 
 def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[str, ...],
-                predicate: str) -> None:
+                predicate: str, target_types: tuple[str, ...] = ACTORS) -> None:
     """"peace talks with the government", "a Turkish offensive on Afrin",
     "technical support to the MILF": the noun's owner (a modifier, else the
     clause's subject) and the object of its preposition."""
@@ -164,7 +164,7 @@ def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[
         targets = [e for h in holders for p in h.children
                    if p.dep_ in ("prep", "dative") and p.lower_ in preps
                    for t in p.children if t.dep_ == "pobj"
-                   for e in ctx.entities(t, ACTORS)]
+                   for e in ctx.entities(t, target_types)]
         owners = [e for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                   for e in ctx.entities(c, ACTORS)]
         # "attacks by Somali forces"
