@@ -114,6 +114,9 @@ def show_cli(
     name: Annotated[str, typer.Argument(help="Any name or alias of the entity.")],
     db: DbOption = None,
     sentences: Annotated[int, typer.Option(help="How many sentences to show.")] = 10,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="What held at YYYY[-MM[-DD]]: valid time where known, else "
+                        "report time.")] = None,
 ) -> None:
     """Print the profile of an entity found by any of its aliases."""
     from dossier import query
@@ -129,7 +132,10 @@ def show_cli(
         hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
         raise _fail(f"no entity known as {name!r}.{hint}")
     for entity in found:
-        _print_profile(query.profile(store, entity, sentences=sentences))
+        _print_profile(query.profile(store, entity, sentences=sentences, as_of=as_of))
+        if as_of:
+            out.print(f"[dim]as of {escape(as_of)}: by valid time where the sources give one, "
+                      "else by report time[/dim]")
     store.close()
 
 
@@ -260,7 +266,7 @@ def demo_cli(
     """Ingest the bundled sample articles and print a profile."""
     samples = resources.files("dossier").joinpath("samples", "articles")
     ingest_cli([str(samples)], db=db)
-    show_cli(name, db=db, sentences=10)
+    show_cli(name, db=db, sentences=10, as_of=None)
 
 
 @app.command("export")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from dossier.graph import holds_at
 from dossier.store.base import DocumentRow, EntityRow, Store
 
 SUGGESTION_CUTOFF = 70
@@ -59,10 +60,30 @@ def suggestions(store: Store, name: str, limit: int = 5) -> list[str]:
     return [alias for alias, _score, _ in found]
 
 
-def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int = 10) -> Profile:
-    """Build the profile of one entity."""
+def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int = 10,
+            as_of: str | None = None) -> Profile:
+    """Build the profile of one entity.
+
+    as_of: ``YYYY[-MM[-DD]]``; keep what held then, by valid time where the text
+        gave one (a relation's ``since``, a claim's ``as_of``, an event's date),
+        else by report time (see :func:`dossier.graph.holds_at`), and only the
+        documents published by then.
+    """
+    documents = store.entity_documents(entity.id)
+    assertions = store.entity_assertions(entity.id)
+    if as_of is not None:
+        documents = [d for d in documents if d.date.rstrip("*")[:len(as_of)] <= as_of]
+        assertions = [a for a in assertions if _held(a, as_of)]
     return Profile(entity=entity, aliases=store.entity_aliases(entity.id),
-                   documents=store.entity_documents(entity.id),
+                   documents=documents,
                    co_mentioned=store.co_mentioned(entity.id, related),
                    sentences=store.entity_sentences(entity.id, sentences),
-                   assertions=store.entity_assertions(entity.id))
+                   assertions=assertions)
+
+
+def _held(assertion: dict, as_of: str) -> bool:
+    valid = assertion["valid_from"]
+    if assertion["kind"] == "claim":
+        valid = assertion["value"].get("as_of")
+    one_source = {"valid_from": valid, "sources": [{"report_time": assertion["report_time"]}]}
+    return holds_at(one_source, as_of)[0]

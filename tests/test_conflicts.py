@@ -85,3 +85,18 @@ def test_graph_and_export_commands(store, tmp_path):
     assert result.exit_code == 0 and out.exists()
     result = runner.invoke(app, ["export", str(out), "--format", "pdf", "--db", url])
     assert result.exit_code != 0 and "unknown export format" in result.stderr
+
+
+def test_profile_as_of_keeps_what_was_reported_by_then(store):
+    s, url = store
+    group = query.find(s, "Red Hand Brigades")[0]
+    predicates = {a["predicate"] for a in query.profile(s, group, as_of="2020-04").assertions
+                  if a["kind"] == "relation"}
+    assert "allied_with" in predicates and "adversary_of" not in predicates
+    later = {a["predicate"] for a in query.profile(s, group, as_of="2020-12").assertions
+             if a["kind"] == "relation"}
+    assert {"allied_with", "adversary_of"} <= later
+    result = CliRunner().invoke(app, ["show", "Red Hand Brigades", "--as-of", "2020-04",
+                                      "--db", url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "allies" in result.stdout and "adversaries" not in result.stdout

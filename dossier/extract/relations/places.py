@@ -64,10 +64,15 @@ def locations(ctx: RelationContext, sent: Span) -> None:
     Arauca" → the group that tries). A place that is the subject of a passive
     ("Idlib is held by HTS") goes to the agent.
     """
+    place_nouns = set(ctx.cue("operates_in", "place_nouns")) | ctx.shapes.place_admin_words
     for tok in sent:
         head = tok
-        # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object.
+        # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object;
+        # a name modifying another noun counts only when that noun is a place word
+        # ("Idlib region", not "a U.S. strike").
         while head.dep_ in ("conj", "compound", "nmod") and head.head.i != head.i:
+            if head.dep_ != "conj" and head.head.lemma_.casefold() not in place_nouns:
+                break
             head = head.head
         if not (head.dep_ == "pobj" and head.head.lower_ in ctx.location_preps):
             continue
