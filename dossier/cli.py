@@ -109,6 +109,31 @@ def ingest_cli(
         raise typer.Exit(1)
 
 
+@app.command("reprocess")
+def reprocess_cli(db: DbOption = None) -> None:
+    """Re-extract every stored document with the current extractors (no re-ingest)."""
+    from dossier.batch.local import reprocess
+    from dossier.store import open_store
+
+    try:
+        store = open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=not err.is_terminal) as progress:
+        task = progress.add_task("reprocessing", total=None)
+        report = reprocess(store, on_progress=lambda d, t: progress.update(
+            task, completed=d, total=t), on_failure=lambda e: progress.console.print(
+            f"[red]skipped[/red] {escape(str(e))}"))
+    counts = store.counts()
+    out.print(f"reprocessed {len(report.stored)} documents, {len(report.failures)} failed; "
+              f"{counts['entities']} entities")
+    store.close()
+    if report.failures and not report.stored:
+        raise typer.Exit(1)
+
+
 @app.command("show")
 def show_cli(
     name: Annotated[str, typer.Argument(help="Any name or alias of the entity.")],

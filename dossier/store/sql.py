@@ -90,23 +90,57 @@ class SQLStore:
                     published=document.published, kind=document.kind, raw=document.raw,
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
                     extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
-                ids: dict[str, int] = {}
-                for entity in record.entities:
-                    entity_id = self._resolve(conn, entity)
-                    ids[entity.id] = entity_id
-                    self._add_aliases(conn, entity_id, entity)
-                    conn.execute(mentions.insert(), [
-                        {"document_id": document.id, "entity_id": entity_id,
-                         "local_id": entity.id, "start": s, "end": e,
-                         "text": record.text[s:e],
-                         "sentence_start": record.sentence_of(s)[0],
-                         "sentence_end": record.sentence_of(s)[1]}
-                        for s, e in entity.mentions])
-                self._add_assertions(conn, document, record, ids)
+                self._add_extraction(conn, document, record, count_aliases=True)
             return True
         except SQLAlchemyError as exc:
             raise StorageError(f"{document.source}: could not store document "
                                f"{document.id[:12]}: {exc.orig or exc}") from exc
+
+    def replace(self, document: Document, cleaned: CleanText, record: Record) -> None:
+        """Swap a stored document's extraction for a new one, in one transaction.
+
+        The document row, its raw bytes and the entities stay; its mentions and
+        sources are rebuilt; assertions no document states any more go.
+        """
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(documents.update().where(documents.c.id == document.id).values(
+                    text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
+                    extractor_version=EXTRACTOR_VERSION))
+                conn.execute(mentions.delete().where(mentions.c.document_id == document.id))
+                conn.execute(sources.delete().where(sources.c.document_id == document.id))
+                orphans = select(assertions.c.id).where(~assertions.c.id.in_(
+                    select(sources.c.assertion_id)))
+                conn.execute(assertions.delete().where(assertions.c.id.in_(orphans)))
+                self._add_extraction(conn, document, record, count_aliases=False)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"{document.source}: could not reprocess document "
+                               f"{document.id[:12]}: {exc.orig or exc}") from exc
+
+    def stored_documents(self) -> list[Document]:
+        """Every stored document as it arrived (raw bytes and metadata)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.raw, documents.c.source, documents.c.title,
+                                       documents.c.published, documents.c.kind)
+                                .order_by(documents.c.ingested_at)).all()
+        return [Document(raw=r.raw, source=r.source, title=r.title, published=r.published,
+                         kind=r.kind) for r in rows]
+
+    def _add_extraction(self, conn: Connection, document: Document, record: Record,
+                        count_aliases: bool) -> None:
+        ids: dict[str, int] = {}
+        for entity in record.entities:
+            entity_id = self._resolve(conn, entity)
+            ids[entity.id] = entity_id
+            self._add_aliases(conn, entity_id, entity, count=count_aliases)
+            conn.execute(mentions.insert(), [
+                {"document_id": document.id, "entity_id": entity_id,
+                 "local_id": entity.id, "start": s, "end": e,
+                 "text": record.text[s:e],
+                 "sentence_start": record.sentence_of(s)[0],
+                 "sentence_end": record.sentence_of(s)[1]}
+                for s, e in entity.mentions])
+        self._add_assertions(conn, document, record, ids)
 
     def _resolve(self, conn: Connection, entity: Entity) -> int:
         if entity.kb_id:
@@ -126,11 +160,12 @@ class SQLStore:
             name=entity.name, type=entity.type, kb_id=entity.kb_id,
             created_at=_now())).inserted_primary_key[0]
 
-    def _add_aliases(self, conn: Connection, entity_id: int, entity: Entity) -> None:
+    def _add_aliases(self, conn: Connection, entity_id: int, entity: Entity,
+                     count: bool = True) -> None:
         for alias in dict.fromkeys((entity.name, *entity.aliases)):
             updated = conn.execute(aliases.update().where(and_(
                 aliases.c.entity_id == entity_id, aliases.c.alias == alias))
-                .values(count=aliases.c.count + 1))
+                .values(count=aliases.c.count + (1 if count else 0)))
             if updated.rowcount == 0:
                 conn.execute(aliases.insert().values(
                     entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=1))
