@@ -358,6 +358,39 @@ def graph_cli(
     store.close()
 
 
+@app.command("brief")
+def brief_cli(
+    name: Annotated[str, typer.Argument(help="Any name or alias of the group.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or html.")] = "md",
+    output: Annotated[Optional[Path], typer.Option(help="Write here instead of stdout.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a group briefing with numbered citations to its source sentences."""
+    from dossier import query
+    from dossier.brief import briefing, to_html, to_markdown
+    from dossier.store import open_store
+
+    if fmt not in ("md", "html"):
+        raise _fail(f"unknown briefing format {fmt!r}; choose md or html")
+    try:
+        store = open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    found = query.find(store, name)
+    if not found:
+        hints = query.suggestions(store, name)
+        raise _fail(f"no entity known as {name!r}." +
+                    (f" Did you mean: {', '.join(hints)}?" if hints else ""))
+    b = briefing(store, found[0])
+    text = to_html(b) if fmt == "html" else to_markdown(b)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {escape(str(output))}")
+    else:
+        sys.stdout.write(text)
+    store.close()
+
+
 @app.command("conflicts")
 def conflicts_cli(
     name: Annotated[Optional[str], typer.Argument(help="Only conflicts about this entity.")] = None,

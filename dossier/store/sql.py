@@ -266,6 +266,7 @@ class SQLStore:
         """Every assertion (of one kind, if given) with all its sources."""
         query = (select(assertions, sources.c.document_id, sources.c.span_start,
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
+                        sources.c.report_time_is_ingest,
                         sources.c.confidence, sources.c.extractor_version, documents.c.text,
                         documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
@@ -286,7 +287,8 @@ class SQLStore:
                 "document_id": r.document_id, "document_source": r.document_source,
                 "span": [r.span_start, r.span_end],
                 "evidence": r.text[r.span_start:r.span_end].strip(),
-                "report_time": r.report_time, "hedged": r.hedged,
+                "report_time": r.report_time, "report_time_is_ingest": r.report_time_is_ingest,
+                "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version})
         return list(out.values())
 

@@ -1,0 +1,179 @@
+"""Group briefings: a profile in prose and tables, every statement with a citation.
+
+``briefing(store, entity)`` gathers the profile (aliases, ties, leaders, strength
+over time, timeline, quotes, conflicts) and numbers each source sentence once;
+``to_markdown`` and ``to_html`` render it. The HTML is a single self-contained
+page (Jinja2, autoescaped: article text is untrusted) with the strength
+estimates drawn as an inline SVG chart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+from jinja2 import Environment, select_autoescape
+
+from dossier.conflicts import find_conflicts
+from dossier.store.base import EntityRow, Store
+
+SECTIONS = (
+    ("Parent groups", "affiliate_of", "subject"), ("Affiliates and branches", "affiliate_of",
+                                                   "object"),
+    ("Splintered from", "splinter_of", "subject"), ("Splinters", "splinter_of", "object"),
+    ("Leaders", "leader_of", "object"), ("Members", "member_of", "object"),
+    ("Allies", "allied_with", None), ("Adversaries", "adversary_of", None),
+    ("Operates in", "operates_in", "subject"), ("Based in", "based_in", "subject"),
+    ("Leads", "leader_of", "subject"), ("Member of", "member_of", "subject"),
+    ("Works for", "works_for", "subject"),
+)
+
+
+@dataclass
+class Line:
+    """One statement of the briefing and the citations that support it."""
+
+    text: str
+    since: str | None = None
+    citations: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Briefing:
+    entity: EntityRow
+    aliases: list[str]
+    sections: list[tuple[str, list[Line]]]
+    strength: list[dict]
+    timeline: list[Line]
+    quotes: list[Line]
+    conflicts: list[Line]
+    citations: list[dict]  # number - 1 → {"evidence", "document", "date"}
+
+
+class _Citations:
+    def __init__(self):
+        self.items: list[dict] = []
+        self.index: dict[tuple, int] = {}
+
+    def cite(self, source: dict) -> int:
+        key = (source["document_id"], tuple(source["span"]))
+        if key not in self.index:
+            date = source["report_time"] or "undated"
+            if source.get("report_time_is_ingest"):
+                date += "*"  # publication date unknown: the date Dossier read it
+            self.items.append({"evidence": source["evidence"],
+                               "document": source["document_source"] or source["document_id"],
+                               "date": date})
+            self.index[key] = len(self.items)
+        return self.index[key]
+
+
+def briefing(store: Store, entity: EntityRow) -> Briefing:
+    """Gather the briefing of one entity from the store."""
+    names = {e.id: e.name for e, _ in store.all_entities()}
+    aliases = next((a for e, a in store.all_entities() if e.id == entity.id), [])
+    cites = _Citations()
+    relations = [a for a in store.assertion_rows("relation")
+                 if entity.id in (a["subject_id"], a["object_id"])]
+    sections = []
+    for title, predicate, side in SECTIONS:
+        lines = []
+        for a in relations:
+            if a["predicate"] != predicate:
+                continue
+            if side is not None and a[f"{side}_id"] != entity.id:
+                continue
+            other = a["object_id"] if a["subject_id"] == entity.id else a["subject_id"]
+            lines.append(Line(names[other], a["valid_from"],
+                              [cites.cite(s) for s in a["sources"]]))
+        if lines:
+            sections.append((title, lines))
+    strength = []
+    for a in store.assertion_rows("claim"):
+        if a["subject_id"] != entity.id:
+            continue
+        v = a["value"]
+        first = min(a["sources"], key=lambda s: s["report_time"] or "9999")
+        date = v.get("as_of") or first["report_time"]
+        dated_by = "as of" if v.get("as_of") else (
+            "read" if first.get("report_time_is_ingest") else "reported")
+        strength.append({"min": v["min"], "max": v.get("max"), "qualifier": v.get("qualifier"),
+                         "date": date, "dated_by": dated_by,
+                         "citations": [cites.cite(s) for s in a["sources"]]})
+    strength.sort(key=lambda c: c["date"] or "")
+    timeline = sorted(
+        (Line(a["value"].get("description", ""), a["valid_from"],
+              [cites.cite(s) for s in a["sources"]])
+         for a in store.assertion_rows("event")
+         if entity.id in a["value"].get("actors", []) or a["subject_id"] == entity.id),
+        key=lambda line: line.since or "")
+    quotes = [Line(a["value"].get("text", ""), None, [cites.cite(s) for s in a["sources"]])
+              for a in store.assertion_rows("quote")
+              if entity.id in (a["subject_id"], a["object_id"])]
+    conflicts = [Line(c.summary, None, [cites.cite(s) for a in c.assertions
+                                        for s in a["sources"]])
+                 for c in find_conflicts(store, entity.id)]
+    return Briefing(entity, aliases, sections, strength, timeline, quotes, conflicts,
+                    cites.items)
+
+
+def _refs(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def to_markdown(b: Briefing) -> str:
+    """The briefing as Markdown."""
+    out = [f"# {b.entity.name}", "",
+           f"*{b.entity.type.replace('_', ' ')}*; also known as: "
+           f"{', '.join(a for a in b.aliases if a != b.entity.name) or '—'}", ""]
+    for title, lines in b.sections:
+        out += [f"## {title}", ""]
+        out += [f"- {line.text}" + (f" (since {line.since})" if line.since else "")
+                + f" {_refs(line.citations)}" for line in lines]
+        out.append("")
+    if b.strength:
+        out += ["## Strength estimates", "", "| date | estimate | sources |", "|---|---|---|"]
+        for c in b.strength:
+            figure = f"{c['min']:,}" + (f"–{c['max']:,}" if c["max"] else "")
+            qualifier = f"{c['qualifier']} " if c["qualifier"] else ""
+            out.append(f"| {c['date'] or 'undated'} ({c['dated_by']}) | {qualifier}{figure} | "
+                       f"{_refs(c['citations'])} |")
+        out.append("")
+    for title, lines in (("Timeline", b.timeline), ("Quotes", b.quotes),
+                         ("Conflicting reports", b.conflicts)):
+        if lines:
+            out += [f"## {title}", ""]
+            out += [f"- {line.since + ': ' if line.since else ''}{line.text} "
+                    f"{_refs(line.citations)}" for line in lines]
+            out.append("")
+    out += ["## Sources", "", "Dates are publication dates; * marks the date Dossier read a "
+            "source whose publication date is unknown.", ""]
+    out += [f"{n}. “{c['evidence']}” — {c['document']}, {c['date']}"
+            for n, c in enumerate(b.citations, 1)]
+    return "\n".join(out) + "\n"
+
+
+def strength_chart(strength: list[dict], width: int = 560, height: int = 180) -> list[dict]:
+    """Bars of the strength chart: one per dated estimate, its range as a band."""
+    dated = [c for c in strength if c["date"]]
+    if not dated:
+        return []
+    top = max((c["max"] or c["min"]) for c in dated) or 1
+    step = width / len(dated)
+    bars = []
+    for i, c in enumerate(dated):
+        high = c["max"] or c["min"]
+        y_high = height - 20 - (height - 40) * high / top
+        y_low = height - 20 - (height - 40) * c["min"] / top
+        bars.append({"x": i * step + step * 0.25, "w": step * 0.5, "y": y_high,
+                     "h": max(2.0, y_low - y_high), "label": c["date"],
+                     "value": f"{c['min']:,}" + (f"–{c['max']:,}" if c["max"] else ""),
+                     "ly": height - 5})
+    return bars
+
+
+def to_html(b: Briefing) -> str:
+    """The briefing as one self-contained HTML page."""
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template = env.from_string(resources.files("dossier").joinpath(
+        "templates", "brief.html").read_text("utf-8"))
+    return template.render(b=b, bars=strength_chart(b.strength))
