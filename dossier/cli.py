@@ -391,6 +391,91 @@ def brief_cli(
     store.close()
 
 
+def _one_entity(store, name: str):
+    from dossier import query
+
+    found = query.find(store, name)
+    if not found:
+        hints = query.suggestions(store, name)
+        raise _fail(f"no entity known as {name!r}." +
+                    (f" Did you mean: {', '.join(hints)}?" if hints else ""))
+    if len(found) > 1:
+        raise _fail(f"{name!r} names {len(found)} entities: " + ", ".join(
+            f"{e.name} ({e.type}, id {e.id})" for e in found))
+    return found[0]
+
+
+@app.command("merge")
+def merge_cli(
+    into: Annotated[str, typer.Argument(help="The entity that stays.")],
+    other: Annotated[str, typer.Argument(help="The entity merged into it.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the correction).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Merge two entities that are one; recorded and re-applied on every ingest."""
+    from dossier.store import open_store
+
+    store = open_store(db, create=False)
+    a, b = _one_entity(store, into), _one_entity(store, other)
+    try:
+        correction = store.merge(a.id, b.id, note)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    out.print(f"merged {escape(b.name)} into {escape(a.name)} (correction {correction}; "
+              f"`dossier undo {correction}` reverses it)")
+    store.close()
+
+
+@app.command("split")
+def split_cli(
+    name: Annotated[str, typer.Argument(help="The entity an alias wrongly joined.")],
+    alias: Annotated[str, typer.Option(help="The alias to give an entity of its own.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the correction).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Give an alias an entity of its own; recorded and re-applied on every ingest."""
+    from dossier.store import open_store
+
+    store = open_store(db, create=False)
+    entity = _one_entity(store, name)
+    new_id = store.split(entity.id, alias, note)
+    out.print(f"{escape(alias)} split from {escape(entity.name)} as entity {new_id}")
+    store.close()
+
+
+@app.command("undo")
+def undo_cli(
+    correction: Annotated[int, typer.Argument(help="Correction number (see `corrections`).")],
+    db: DbOption = None,
+) -> None:
+    """Reverse a merge or split, then rebuild the extractions without it."""
+    from dossier.batch.local import reprocess
+    from dossier.store import open_store
+
+    store = open_store(db, create=False)
+    undone = store.undo_correction(correction)
+    if undone is None:
+        raise _fail(f"no active correction {correction}")
+    reprocess(store)
+    out.print(f"undid {undone['action']} {correction} and rebuilt the extractions")
+    store.close()
+
+
+@app.command("corrections")
+def corrections_cli(db: DbOption = None) -> None:
+    """List the user's merges and splits."""
+    from dossier.store import open_store
+
+    store = open_store(db, create=False)
+    table = Table("#", "action", "entity", "other", "alias", "undone", "when", box=None)
+    for c in store.corrections():
+        table.add_row(str(c["id"]), c["action"], str(c["entity_id"]), str(c["other_id"]),
+                      escape(c["alias_key"] or ""), "yes" if c["undone"] else "",
+                      c["created_at"].isoformat(timespec="seconds"))
+    out.print(table)
+    store.close()
+
+
 @app.command("conflicts")
 def conflicts_cli(
     name: Annotated[Optional[str], typer.Argument(help="Only conflicts about this entity.")] = None,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import shutil
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -162,21 +164,46 @@ def test_bad_batch_leaves_earlier_data_unchanged(store, samples_dir, tmp_path):
 
 
 def test_schema_is_versioned(tmp_path):
+    names = [name for name, _ in migrations.MIGRATIONS]
     url = f"sqlite:///{tmp_path / 'versioned.db'}"
     first = open_store(url)
     with first.engine.connect() as conn:
-        assert migrations.applied(conn) == ["0001_initial"]
-        stamp = conn.execute(select(schema_migrations.c.applied_at)).scalar_one()
-    assert migrations.version() == "0001_initial"
+        assert migrations.applied(conn) == names
+        stamps = conn.execute(select(schema_migrations.c.applied_at)
+                              .order_by(schema_migrations.c.name)).scalars().all()
+    assert names[0] == "0001_initial" and migrations.version() == names[-1]
     first.close()
 
     second = open_store(url)
     with second.engine.begin() as conn:
-        assert migrations.applied(conn) == ["0001_initial"]
-        assert conn.execute(select(func.count()).select_from(schema_migrations)).scalar_one() == 1
-        assert conn.execute(select(schema_migrations.c.applied_at)).scalar_one() == stamp
+        assert migrations.applied(conn) == names
+        assert conn.execute(select(func.count()).select_from(schema_migrations)).scalar_one() \
+            == len(names)
+        assert conn.execute(select(schema_migrations.c.applied_at)
+                            .order_by(schema_migrations.c.name)).scalars().all() == stamps
         assert migrations.migrate(conn) == []
     second.close()
+
+
+def test_old_database_is_migrated(tmp_path):
+    """A store made by the first schema gains the corrections table and column."""
+    from sqlalchemy import create_engine, inspect
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        migrations.schema.schema_migrations.create(conn)
+        migrations.MIGRATIONS[0][1](conn)
+        conn.execute(schema_migrations.insert().values(name="0001_initial",
+                                                       applied_at=datetime.now()))
+        conn.exec_driver_sql("ALTER TABLE entities DROP COLUMN merged_into")
+    engine.dispose()
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        assert "merged_into" in {c["name"] for c in inspect(conn).get_columns("entities")}
+        assert inspect(conn).has_table("corrections")
+        assert migrations.applied(conn)[-1] == migrations.version()
+    store.close()
 
 
 def test_bare_path_opens_sqlite_file(tmp_path):

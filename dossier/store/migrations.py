@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from dossier.store import schema
 
@@ -29,6 +29,14 @@ def _initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[
         schema.documents, schema.entities, schema.aliases, schema.mentions,
         schema.assertions, schema.sources, schema.failures])
+
+
+@migration("0002_user_corrections")
+def _corrections(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("entities")}
+    if "merged_into" not in columns:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN merged_into INTEGER"))
+    schema.corrections.create(conn, checkfirst=True)
 
 
 def applied(conn: Connection) -> list[str]:

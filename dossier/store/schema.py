@@ -7,6 +7,7 @@ mentions    one row per mention: document, entity, offsets, its sentence
 assertions  relations, claims, events, quotes: what is said, once
 sources     who said an assertion: document, evidence span, report time,
             extractor version, hedged, confidence (agreement = many sources)
+corrections a user's merges and splits, re-applied on every ingest and reprocess
 failures    inputs that could not be read or processed, with the reason
 """
 from __future__ import annotations
@@ -44,6 +45,7 @@ entities = Table(
     Column("type", String(20), nullable=False),
     Column("kb_id", String(120)),
     Column("created_at", DateTime, nullable=False),
+    Column("merged_into", Integer),  # set by a user's merge (migration 0002)
     Index("ix_entities_kb_id", "kb_id"),
 )
 
@@ -98,6 +100,18 @@ sources = Table(
     Column("hedged", Boolean, nullable=False, default=False),
     Column("confidence", Float),
     UniqueConstraint("assertion_id", "document_id", "span_start", "span_end"),
+)
+
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(20), nullable=False),  # merge, split
+    Column("entity_id", Integer, nullable=False),  # merged into / split off to
+    Column("other_id", Integer, nullable=False),  # merged from / split off from
+    Column("alias_key", Text),  # split: the alias that now resolves to entity_id
+    Column("note", Text),
+    Column("undone", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
 )
 
 failures = Table(

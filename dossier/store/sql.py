@@ -21,7 +21,7 @@ from dossier.assemble import EXTRACTOR_VERSION
 from dossier.extract.relations import SYMMETRIC
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Record
-from dossier.store import migrations
+from dossier.store import migrations, resolution
 from dossier.store.base import DocumentRow, EntityRow
 from dossier.store.schema import (aliases, assertions, documents, entities, failures, mentions,
                                   sources)
@@ -143,22 +143,29 @@ class SQLStore:
         self._add_assertions(conn, document, record, ids)
 
     def _resolve(self, conn: Connection, entity: Entity) -> int:
-        if entity.kb_id:
-            row = conn.execute(select(entities.c.id).where(
-                entities.c.kb_id == entity.kb_id)).first()
-            if row:
-                return row[0]
-        keys = {name_key(a) for a in (entity.name, *entity.aliases)} - {""}
-        row = conn.execute(
-            select(entities.c.id).join(aliases, aliases.c.entity_id == entities.c.id)
-            .where(and_(entities.c.type == entity.type, aliases.c.alias_key.in_(keys),
-                        entities.c.kb_id.is_(None) if not entity.kb_id else True))
-            .order_by(entities.c.id)).first()
-        if row:
-            return row[0]
-        return conn.execute(entities.insert().values(
-            name=entity.name, type=entity.type, kb_id=entity.kb_id,
-            created_at=_now())).inserted_primary_key[0]
+        return resolution.resolve(conn, entity)
+
+    # -- user corrections ----------------------------------------------------
+    def merge(self, into_id: int, from_id: int, note: str = "") -> int:
+        """Merge entity ``from_id`` into ``into_id`` (recorded, re-applied later)."""
+        if into_id == from_id:
+            raise StorageError("an entity cannot be merged into itself")
+        with self.engine.begin() as conn:
+            return resolution.merge(conn, into_id, from_id, note)
+
+    def split(self, entity_id: int, alias: str, note: str = "") -> int:
+        """Move ``alias`` of an entity to a new entity; return the new entity's id."""
+        with self.engine.begin() as conn:
+            return resolution.split(conn, entity_id, alias, note)[0]
+
+    def undo_correction(self, correction_id: int) -> dict | None:
+        """Mark a correction undone (reprocess to rebuild without it)."""
+        with self.engine.begin() as conn:
+            return resolution.undo(conn, correction_id)
+
+    def corrections(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return resolution.list_corrections(conn)
 
     def _add_aliases(self, conn: Connection, entity_id: int, entity: Entity,
                      count: bool = True) -> None:

@@ -1,0 +1,56 @@
+"""Cross-document entity resolution: which stored entity a new mention is.
+
+The order (DESIGN.md, "Entities"): a user's correction (an alias split off to
+an entity of its own) → the same gazetteer entry → an alias with the same name
+key and type → a close spelling of a known name of the same type (rapidfuzz),
+never across :func:`distinct` pairs → a new entity. An entity merged into
+another by a user resolves to the one it was merged into.
+
+This module holds the rules; the queries are in :mod:`dossier.store.resolution`.
+"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+FUZZY_THRESHOLD = 90
+"""rapidfuzz ratio (0–100) two name keys need to be taken for one name."""
+FUZZY_MIN_CHARS = 8
+MIN_VARIANT_CHARS = 5
+"""A word may be spelt differently only when it is this long: transliterations of
+long names vary ("Mohammad"/"Mohammed", "Julani"/"Jolani"); short given names that
+differ are different people ("John"/"Joan")."""
+
+
+def distinct(a: str, b: str) -> bool:
+    """True for names that must stay apart however alike they look: one inside the
+    other as whole words ("isis" / "isis k", "taliban" / "pakistani taliban") is a
+    branch, parent or namesake, not a spelling."""
+    wa, wb = a.split(), b.split()
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if short == long:
+        return False
+    n = len(short)
+    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def fuzzy_candidate(key: str, known: dict[str, int]) -> int | None:
+    """The entity id whose name key is a close spelling of ``key``, if any.
+
+    known: name key → entity id, for entities of the same type.
+    """
+    if len(key) < FUZZY_MIN_CHARS or not known:
+        return None
+    found = process.extractOne(key, known.keys(), scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_THRESHOLD)
+    if found is None or distinct(key, found[0]) or not _variant_words(key, found[0]):
+        return None
+    return known[found[0]]
+
+
+def _variant_words(a: str, b: str) -> bool:
+    """Same number of words, and every word that differs is long enough to be a
+    spelling variant."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(
+        x == y or (len(x) >= MIN_VARIANT_CHARS and len(y) >= MIN_VARIANT_CHARS)
+        for x, y in zip(wa, wb))

@@ -1,0 +1,130 @@
+"""The queries behind cross-document resolution and user corrections.
+
+Rules live in :mod:`dossier.resolve`; this module reads and writes the tables.
+Corrections are rows of their own (``corrections``): a merge sets
+``entities.merged_into`` and a split records an alias override, so both are
+re-applied whenever documents are ingested or reprocessed again.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection
+
+from dossier.model import Entity
+from dossier.resolve import fuzzy_candidate
+from dossier.store.schema import aliases, assertions, corrections, entities, mentions
+from dossier.vocabulary import name_key
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def canonical(conn: Connection, entity_id: int) -> int:
+    """Follow merges to the entity that stands for ``entity_id`` now."""
+    seen = set()
+    while entity_id not in seen:
+        seen.add(entity_id)
+        row = conn.execute(select(entities.c.merged_into).where(
+            entities.c.id == entity_id)).first()
+        if row is None or row[0] is None:
+            return entity_id
+        entity_id = row[0]
+    return entity_id
+
+
+def resolve(conn: Connection, entity: Entity) -> int:
+    """The stored entity a record's entity is, creating one when none fits."""
+    keys = {name_key(a) for a in (entity.name, *entity.aliases)} - {""}
+    override = conn.execute(
+        select(corrections.c.entity_id).where(and_(
+            corrections.c.action == "split", corrections.c.undone.is_(False),
+            corrections.c.alias_key.in_(keys)))
+        .order_by(corrections.c.id.desc())).first()
+    if override:
+        return canonical(conn, override[0])
+    if entity.kb_id:
+        row = conn.execute(select(entities.c.id).where(
+            entities.c.kb_id == entity.kb_id).order_by(entities.c.id)).first()
+        if row:
+            return canonical(conn, row[0])
+    row = conn.execute(
+        select(entities.c.id).join(aliases, aliases.c.entity_id == entities.c.id)
+        .where(and_(entities.c.type == entity.type, aliases.c.alias_key.in_(keys),
+                    entities.c.kb_id.is_(None) if not entity.kb_id else True))
+        .order_by(entities.c.id)).first()
+    if row:
+        return canonical(conn, row[0])
+    known = dict(conn.execute(
+        select(aliases.c.alias_key, aliases.c.entity_id)
+        .join(entities, aliases.c.entity_id == entities.c.id)
+        .where(and_(entities.c.type == entity.type, entities.c.merged_into.is_(None),
+                    entities.c.kb_id.is_(None) if not entity.kb_id else True))).all())
+    found = fuzzy_candidate(name_key(entity.name), known)
+    if found is not None:
+        return canonical(conn, found)
+    return conn.execute(entities.insert().values(
+        name=entity.name, type=entity.type, kb_id=entity.kb_id,
+        created_at=_now())).inserted_primary_key[0]
+
+
+def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
+    """Merge ``from_id`` into ``into_id``: its mentions, aliases and assertions move,
+    and it resolves to ``into_id`` from now on. Returns the correction's id."""
+    conn.execute(update(entities).where(entities.c.id == from_id).values(merged_into=into_id))
+    conn.execute(update(mentions).where(mentions.c.entity_id == from_id)
+                 .values(entity_id=into_id))
+    for alias, key, count in conn.execute(select(aliases.c.alias, aliases.c.alias_key,
+                                                 aliases.c.count)
+                                          .where(aliases.c.entity_id == from_id)).all():
+        moved = conn.execute(update(aliases).where(and_(
+            aliases.c.entity_id == into_id, aliases.c.alias == alias))
+            .values(count=aliases.c.count + count))
+        if moved.rowcount == 0:
+            conn.execute(aliases.insert().values(entity_id=into_id, alias=alias,
+                                                 alias_key=key, count=count))
+    conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
+    for column in (assertions.c.subject_id, assertions.c.object_id):
+        conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
+    return conn.execute(corrections.insert().values(
+        action="merge", entity_id=into_id, other_id=from_id, alias_key=None,
+        note=note, undone=False, created_at=_now())).inserted_primary_key[0]
+
+
+def split(conn: Connection, entity_id: int, alias: str, note: str = "") -> tuple[int, int]:
+    """Give ``alias`` of ``entity_id`` an entity of its own: its mentions move, and
+    the alias resolves there from now on. Returns (new entity id, correction id)."""
+    source = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+    new_id = conn.execute(entities.insert().values(
+        name=alias, type=source.type, kb_id=None, created_at=_now())).inserted_primary_key[0]
+    key = name_key(alias)
+    conn.execute(update(aliases).where(and_(aliases.c.entity_id == entity_id,
+                                            aliases.c.alias_key == key))
+                 .values(entity_id=new_id))
+    conn.execute(update(mentions).where(and_(mentions.c.entity_id == entity_id,
+                                             mentions.c.text == alias))
+                 .values(entity_id=new_id))
+    correction = conn.execute(corrections.insert().values(
+        action="split", entity_id=new_id, other_id=entity_id, alias_key=key, note=note,
+        undone=False, created_at=_now())).inserted_primary_key[0]
+    return new_id, correction
+
+
+def undo(conn: Connection, correction_id: int) -> dict | None:
+    """Mark a correction undone; returns it (a reprocess then rebuilds without it)."""
+    row = conn.execute(select(corrections).where(corrections.c.id == correction_id)).first()
+    if row is None or row.undone:
+        return None
+    conn.execute(update(corrections).where(corrections.c.id == correction_id)
+                 .values(undone=True))
+    if row.action == "merge":
+        conn.execute(update(entities).where(entities.c.id == row.other_id)
+                     .values(merged_into=None))
+    return dict(row._mapping)
+
+
+def list_corrections(conn: Connection) -> list[dict]:
+    return [dict(r._mapping) for r in conn.execute(
+        select(corrections).order_by(corrections.c.id)).all()]
