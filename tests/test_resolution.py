@@ -91,3 +91,15 @@ def test_merge_and_undo_commands(tmp_path, samples_dir):
     listed = runner.invoke(app, ["corrections", "--db", url], env={"COLUMNS": "200"})
     assert "merge" in listed.stdout and "yes" in listed.stdout
     assert runner.invoke(app, ["undo", "1", "--db", url]).exit_code != 0
+
+
+def test_surname_alone_joins_the_one_person_of_that_name(store, tmp_path):
+    write(tmp_path, "a.txt", "President Rodrigo Duterte visited Marawi on Monday.")
+    write(tmp_path, "b.txt", "Duterte said the siege was over.")
+    write(tmp_path, "c.txt", "Maria Santos and Pedro Santos met. Santos left early.")
+    write(tmp_path, "d.txt", "Santos declined to comment.")
+    ingest([str(tmp_path)], store)
+    assert query.find(store, "Duterte") == query.find(store, "Rodrigo Duterte")
+    # Two known people share the surname: a bare "Santos" elsewhere stays its own.
+    people = {e.id for e in query.find(store, "Maria Santos") + query.find(store, "Pedro Santos")}
+    assert [e for e in query.find(store, "Santos") if e.id not in people]

@@ -57,6 +57,17 @@ def resolve(conn: Connection, entity: Entity) -> int:
         .order_by(entities.c.id)).first()
     if row:
         return canonical(conn, row[0])
+    if entity.type in ("person", "organization") and not entity.kb_id and keys \
+            and all(len(k.split()) == 1 for k in keys):
+        # "Duterte" alone (which the model may even call an organisation): the one
+        # known person of that surname, if there is just one.
+        surname = next(iter(keys))
+        people = {r[0] for r in conn.execute(
+            select(aliases.c.entity_id).join(entities, aliases.c.entity_id == entities.c.id)
+            .where(and_(entities.c.type == "person", entities.c.merged_into.is_(None),
+                        aliases.c.alias_key.like(f"% {surname}")))).all()}
+        if len(people) == 1:
+            return canonical(conn, people.pop())
     known = dict(conn.execute(
         select(aliases.c.alias_key, aliases.c.entity_id)
         .join(entities, aliases.c.entity_id == entities.c.id)
