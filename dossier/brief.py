@@ -98,6 +98,8 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
             "read" if first.get("report_time_is_ingest") else "reported")
         strength.append({"min": v["min"], "max": v.get("max"), "qualifier": v.get("qualifier"),
                          "date": date, "dated_by": dated_by,
+                         "place": names.get(v.get("place")) or "",
+                         "according_to": names.get(v.get("attributed_to")) or "",
                          "citations": [cites.cite(s) for s in a["sources"]]})
     strength.sort(key=lambda c: c["date"] or "")
     timeline = sorted(
@@ -131,12 +133,13 @@ def to_markdown(b: Briefing) -> str:
                 + f" {_refs(line.citations)}" for line in lines]
         out.append("")
     if b.strength:
-        out += ["## Strength estimates", "", "| date | estimate | sources |", "|---|---|---|"]
+        out += ["## Strength estimates", "",
+                "| date | estimate | place | according to | sources |", "|---|---|---|---|---|"]
         for c in b.strength:
             figure = f"{c['min']:,}" + (f"–{c['max']:,}" if c["max"] else "")
             qualifier = f"{c['qualifier']} " if c["qualifier"] else ""
             out.append(f"| {c['date'] or 'undated'} ({c['dated_by']}) | {qualifier}{figure} | "
-                       f"{_refs(c['citations'])} |")
+                       f"{c['place']} | {c['according_to']} | {_refs(c['citations'])} |")
         out.append("")
     for title, lines in (("Timeline", b.timeline), ("Quotes", b.quotes),
                          ("Conflicting reports", b.conflicts)):

@@ -48,6 +48,7 @@ def test_briefing_sections_and_citations(brief_db):
     markdown = to_markdown(b)
     assert markdown.startswith("# Crescent Liberation Front")
     assert "| 2019-03 (as of) | about 500 |" in markdown
+    assert "| more than 2,000 | Tartus |" in markdown
     for n, citation in enumerate(b.citations, 1):
         assert f"{n}. “{citation['evidence']}”" in markdown
 

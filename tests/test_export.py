@@ -118,3 +118,29 @@ def test_unknown_format_is_a_clear_error(kb, tmp_path):
     with pytest.raises(ExportError) as info:
         export(kb, "xls", tmp_path / "x")
     assert "xls" in str(info.value) and all(f in str(info.value) for f in FORMATS)
+
+
+def test_corpus_resolves_across_documents(kb):
+    """The samples' "ISKP" and the seed's "ISIS-K" are one group, with sources from both."""
+    from conftest import DEV
+
+    iskp = query.find(kb, "ISKP")
+    assert len(iskp) == 1 and iskp == query.find(kb, "Islamic State Khorasan Province")
+    docs = query.profile(kb, iskp[0]).documents
+    assert len(docs) >= 2
+    if DEV.exists():
+        assert iskp == query.find(kb, "ISIS-K")
+        assert any("seed-isis-k-kabul" in (d.source or "") for d in docs)
+    multi = [a for a in kb.assertion_rows("relation") if len(a["sources"]) > 1]
+    assert multi and all(len({s["document_id"] for s in a["sources"]}) >= 1 for a in multi)
+
+
+def test_corpus_briefing_and_as_of(kb):
+    from dossier.brief import briefing, to_markdown
+
+    iskp = query.find(kb, "ISKP")[0]
+    text = to_markdown(briefing(kb, iskp))
+    assert "## Strength estimates" in text and "## Sources" in text
+    before = query.profile(kb, iskp, as_of="2014")
+    assert not [a for a in before.assertions if a["kind"] == "claim"]
+    assert [a for a in query.profile(kb, iskp, as_of="2025").assertions if a["kind"] == "claim"]
