@@ -3,7 +3,8 @@
 The order (DESIGN.md, "Entities"): a user's correction (an alias split off to
 an entity of its own) → the same gazetteer entry → an alias with the same name
 key and type → for a person named by surname alone, the one known person of that
-surname → a close spelling of a known name of the same type (rapidfuzz),
+surname → an acronym and the name it spells ("CSIS" / "Center for Strategic and
+International Studies") → a close spelling of a known name of the same type (rapidfuzz),
 never across :func:`distinct` pairs → a new entity. An entity merged into
 another by a user resolves to the one it was merged into.
 

@@ -103,3 +103,12 @@ def test_surname_alone_joins_the_one_person_of_that_name(store, tmp_path):
     # Two known people share the surname: a bare "Santos" elsewhere stays its own.
     people = {e.id for e in query.find(store, "Maria Santos") + query.find(store, "Pedro Santos")}
     assert [e for e in query.find(store, "Santos") if e.id not in people]
+
+
+def test_acronym_and_long_form_across_articles(store, tmp_path):
+    write(tmp_path, "a.txt", "Analysts at the Institute for Conflict Research and Analysis "
+                             "published a study.")
+    write(tmp_path, "b.txt", "ICRA said the ceasefire would not hold.")
+    ingest([str(tmp_path)], store)
+    assert query.find(store, "ICRA") == query.find(
+        store, "Institute for Conflict Research and Analysis")

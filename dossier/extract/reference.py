@@ -82,7 +82,7 @@ def acronym_of(words: list[str], shapes: Shapes) -> set[str]:
     return {all_initials, content}
 
 
-def _is_acronym_text(text: str) -> bool:
+def is_acronym_text(text: str) -> bool:
     letters = re.sub(r"[.\-]", "", text)
     return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
@@ -143,17 +143,17 @@ def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
     """An acronym joins the long form it abbreviates, or that it follows in brackets
     ("Society of African Missions (SMA)")."""
     for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
-        if _is_acronym_text(short.text) and not _is_acronym_text(long_form.text) \
+        if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
                 and short.type != "person" and long_form.type != "person" \
                 and text[long_form.end:short.start] == " (":
             groups.union(i, j)
     long_forms: dict[str, int] = {}
     for i, m in enumerate(mentions):
-        if m.type != "person" and not _is_acronym_text(m.text):
+        if m.type != "person" and not is_acronym_text(m.text):
             for acronym in acronym_of(re.findall(r"[^\W_]+", m.text), shapes):
                 long_forms.setdefault(acronym, i)
     for i, m in enumerate(mentions):
-        if m.type == "person" or not _is_acronym_text(m.text):
+        if m.type == "person" or not is_acronym_text(m.text):
             continue
         letters = re.sub(r"[.\-]", "", m.text)
         j = long_forms.get(letters)
@@ -190,7 +190,7 @@ def _merge_head_nouns(mentions: list[Mention], groups: _Groups, shapes: Shapes) 
 
 def _completeness(m: Mention, shapes: Shapes) -> tuple:
     text = strip_title(m.text, shapes) if m.type == "person" else m.text
-    return (not _is_acronym_text(text), not text.isupper(), len(text.split()), len(text))
+    return (not is_acronym_text(text), not text.isupper(), len(text.split()), len(text))
 
 
 def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:

@@ -7,11 +7,14 @@ re-applied whenever documents are ingested or reprocessed again.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
+from dossier import vocabulary
+from dossier.extract.reference import acronym_of, is_acronym_text
 from dossier.model import Entity
 from dossier.resolve import fuzzy_candidate
 from dossier.store.schema import aliases, assertions, corrections, entities, mentions
@@ -68,6 +71,9 @@ def resolve(conn: Connection, entity: Entity) -> int:
                         aliases.c.alias_key.like(f"% {surname}")))).all()}
         if len(people) == 1:
             return canonical(conn, people.pop())
+    by_acronym = _acronym_match(conn, entity)
+    if by_acronym is not None:
+        return canonical(conn, by_acronym)
     known = dict(conn.execute(
         select(aliases.c.alias_key, aliases.c.entity_id)
         .join(entities, aliases.c.entity_id == entities.c.id)
@@ -79,6 +85,29 @@ def resolve(conn: Connection, entity: Entity) -> int:
     return conn.execute(entities.insert().values(
         name=entity.name, type=entity.type, kb_id=entity.kb_id,
         created_at=_now())).inserted_primary_key[0]
+
+
+def _acronym_match(conn: Connection, entity: Entity) -> int | None:
+    """"CSIS" in one article, "Center for Strategic and International Studies" in
+    another: the one known entity of the same type whose name spells the acronym
+    (or whose acronym this long name spells)."""
+    if entity.kb_id:
+        return None
+    shapes = vocabulary.load().shapes
+    forms = (entity.name, *entity.aliases)
+    short = {re.sub(r"[.\-]", "", a) for a in forms if is_acronym_text(a)}
+    long = set().union(*(acronym_of(a.split(), shapes) for a in forms
+                         if not is_acronym_text(a)))
+    if not short and not long:
+        return None
+    found = set()
+    for entity_id, name in conn.execute(
+            select(entities.c.id, entities.c.name).where(and_(
+                entities.c.type == entity.type, entities.c.merged_into.is_(None)))).all():
+        if short & acronym_of(name.split(), shapes) or \
+                (is_acronym_text(name) and re.sub(r"[.\-]", "", name) in long):
+            found.add(entity_id)
+    return found.pop() if len(found) == 1 else None
 
 
 def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
