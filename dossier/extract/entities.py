@@ -58,7 +58,8 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_repeated_names(doc, found, taken, shapes))
-    return sorted(found, key=lambda m: (m.start, -m.end))
+    # A name never runs across a line break (a headline into the next line).
+    return sorted((m for m in found if "\n" not in m.text), key=lambda m: (m.start, -m.end))
 
 
 def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str]
