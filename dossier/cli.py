@@ -33,6 +33,44 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _existing_store(db: Optional[str]):
+    """Open a store that must already exist (commands that read or correct)."""
+    from dossier.store import open_store
+
+    try:
+        return open_store(db, create=False)
+    except DossierError as exc:
+        raise _fail(str(exc))
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr, shown only on a terminal."""
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                    disable=not err.is_terminal)
+
+
+def _not_found(store, name: str) -> typer.Exit:
+    """The error for an unknown name, with "did you mean" hints."""
+    from dossier import query
+
+    hints = query.suggestions(store, name)
+    return _fail(f"no entity known as {name!r}." +
+                 (f" Did you mean: {', '.join(hints)}?" if hints else ""))
+
+
+def _one_entity(store, name: str):
+    from dossier import query
+
+    found = query.find(store, name)
+    if not found:
+        raise _not_found(store, name)
+    if len(found) > 1:
+        raise _fail(f"{name!r} names {len(found)} entities: " + ", ".join(
+            f"{e.name} ({e.type}, id {e.id})" for e in found))
+    return found[0]
+
+
 @app.command("extract")
 def extract_cli(
     file: Annotated[str, typer.Argument(help="Article file (.txt, .html, .jsonl) or - for stdin.")],
@@ -85,9 +123,7 @@ def ingest_cli(
         store = open_store(db)
     except DossierError as exc:
         raise _fail(str(exc))
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  transient=False, disable=not err.is_terminal) as progress:
+    with _progress() as progress:
         task = progress.add_task("ingesting", total=None)
 
         def on_progress(done: int, total: int) -> None:
@@ -113,15 +149,8 @@ def ingest_cli(
 def reprocess_cli(db: DbOption = None) -> None:
     """Re-extract every stored document with the current extractors (no re-ingest)."""
     from dossier.batch.local import reprocess
-    from dossier.store import open_store
-
-    try:
-        store = open_store(db, create=False)
-    except DossierError as exc:
-        raise _fail(str(exc))
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=not err.is_terminal) as progress:
+    store = _existing_store(db)
+    with _progress() as progress:
         task = progress.add_task("reprocessing", total=None)
         report = reprocess(store, on_progress=lambda d, t: progress.update(
             task, completed=d, total=t), on_failure=lambda e: progress.console.print(
@@ -145,17 +174,10 @@ def show_cli(
 ) -> None:
     """Print the profile of an entity found by any of its aliases."""
     from dossier import query
-    from dossier.store import open_store
-
-    try:
-        store = open_store(db, create=False)
-    except DossierError as exc:
-        raise _fail(str(exc))
+    store = _existing_store(db)
     found = query.find(store, name)
     if not found:
-        hints = query.suggestions(store, name)
-        hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
-        raise _fail(f"no entity known as {name!r}.{hint}")
+        raise _not_found(store, name)
     for entity in found:
         _print_profile(query.profile(store, entity, sentences=sentences, as_of=as_of))
         if as_of:
@@ -303,10 +325,9 @@ def export_cli(
 ) -> None:
     """Export the knowledge base for other tools (STIX 2.1, GraphML, GEXF, CSV, JSONL)."""
     from dossier.export import export
-    from dossier.store import open_store
 
     try:
-        store = open_store(db, create=False)
+        store = _existing_store(db)
         written = export(store, fmt, output)
     except DossierError as exc:
         raise _fail(str(exc))
@@ -328,20 +349,11 @@ def graph_cli(
     """The relation graph: print its edges, or write it as GraphML."""
     import networkx as nx
 
-    from dossier import query
     from dossier.graph import build_graph
-    from dossier.store import open_store
-
-    try:
-        store = open_store(db, create=False)
-    except DossierError as exc:
-        raise _fail(str(exc))
+    store = _existing_store(db)
     center = None
     if around:
-        found = query.find(store, around)
-        if not found:
-            raise _fail(f"no entity known as {around!r}")
-        center = found[0].id
+        center = _one_entity(store, around).id
     graph = build_graph(store, around=center, depth=depth, as_of=as_of)
     if output:
         nx.write_graphml(graph, output)
@@ -366,22 +378,12 @@ def brief_cli(
     db: DbOption = None,
 ) -> None:
     """Write a group briefing with numbered citations to its source sentences."""
-    from dossier import query
     from dossier.brief import briefing, to_html, to_markdown
-    from dossier.store import open_store
 
     if fmt not in ("md", "html"):
         raise _fail(f"unknown briefing format {fmt!r}; choose md or html")
-    try:
-        store = open_store(db, create=False)
-    except DossierError as exc:
-        raise _fail(str(exc))
-    found = query.find(store, name)
-    if not found:
-        hints = query.suggestions(store, name)
-        raise _fail(f"no entity known as {name!r}." +
-                    (f" Did you mean: {', '.join(hints)}?" if hints else ""))
-    b = briefing(store, found[0])
+    store = _existing_store(db)
+    b = briefing(store, _one_entity(store, name))
     text = to_html(b) if fmt == "html" else to_markdown(b)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -389,20 +391,6 @@ def brief_cli(
     else:
         sys.stdout.write(text)
     store.close()
-
-
-def _one_entity(store, name: str):
-    from dossier import query
-
-    found = query.find(store, name)
-    if not found:
-        hints = query.suggestions(store, name)
-        raise _fail(f"no entity known as {name!r}." +
-                    (f" Did you mean: {', '.join(hints)}?" if hints else ""))
-    if len(found) > 1:
-        raise _fail(f"{name!r} names {len(found)} entities: " + ", ".join(
-            f"{e.name} ({e.type}, id {e.id})" for e in found))
-    return found[0]
 
 
 @app.command("merge")
@@ -413,9 +401,7 @@ def merge_cli(
     db: DbOption = None,
 ) -> None:
     """Merge two entities that are one; recorded and re-applied on every ingest."""
-    from dossier.store import open_store
-
-    store = open_store(db, create=False)
+    store = _existing_store(db)
     a, b = _one_entity(store, into), _one_entity(store, other)
     try:
         correction = store.merge(a.id, b.id, note)
@@ -434,9 +420,7 @@ def split_cli(
     db: DbOption = None,
 ) -> None:
     """Give an alias an entity of its own; recorded and re-applied on every ingest."""
-    from dossier.store import open_store
-
-    store = open_store(db, create=False)
+    store = _existing_store(db)
     entity = _one_entity(store, name)
     new_id = store.split(entity.id, alias, note)
     out.print(f"{escape(alias)} split from {escape(entity.name)} as entity {new_id}")
@@ -450,9 +434,7 @@ def undo_cli(
 ) -> None:
     """Reverse a merge or split, then rebuild the extractions without it."""
     from dossier.batch.local import reprocess
-    from dossier.store import open_store
-
-    store = open_store(db, create=False)
+    store = _existing_store(db)
     undone = store.undo_correction(correction)
     if undone is None:
         raise _fail(f"no active correction {correction}")
@@ -464,9 +446,7 @@ def undo_cli(
 @app.command("corrections")
 def corrections_cli(db: DbOption = None) -> None:
     """List the user's merges and splits."""
-    from dossier.store import open_store
-
-    store = open_store(db, create=False)
+    store = _existing_store(db)
     table = Table("#", "action", "entity", "other", "alias", "undone", "when", box=None)
     for c in store.corrections():
         table.add_row(str(c["id"]), c["action"], str(c["entity_id"]), str(c["other_id"]),
@@ -482,20 +462,11 @@ def conflicts_cli(
     db: DbOption = None,
 ) -> None:
     """List assertions that cannot both hold, side by side with their sources."""
-    from dossier import query
     from dossier.conflicts import find_conflicts
-    from dossier.store import open_store
-
-    try:
-        store = open_store(db, create=False)
-    except DossierError as exc:
-        raise _fail(str(exc))
+    store = _existing_store(db)
     entity_id = None
     if name:
-        found = query.find(store, name)
-        if not found:
-            raise _fail(f"no entity known as {name!r}")
-        entity_id = found[0].id
+        entity_id = _one_entity(store, name).id
     items = find_conflicts(store, entity_id)
     if not items:
         out.print("no conflicts")
