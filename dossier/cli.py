@@ -60,6 +60,7 @@ def _not_found(store, name: str) -> typer.Exit:
 
 
 def _one_entity(store, name: str):
+    """The one entity known by ``name``; a clean error when none or several are."""
     from dossier import query
 
     found = query.find(store, name)
