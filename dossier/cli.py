@@ -480,6 +480,26 @@ def conflicts_cli(
     store.close()
 
 
+@app.command("serve")
+def serve_cli(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless you say so.")] =
+    "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app; writing (ingest) needs DOSSIER_TOKEN in the environment."""
+    import os
+
+    import uvicorn
+
+    from dossier.web.app import create_app
+
+    app_ = create_app(db, token=os.environ.get("DOSSIER_TOKEN") or None)
+    out.print(f"Dossier on http://{host}:{port}/ "
+              f"({'writable with the token' if os.environ.get('DOSSIER_TOKEN') else 'read-only'})")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point of the ``dossier`` command."""
     try:

@@ -17,7 +17,7 @@ def test_every_cli_command_has_help():
     runner = CliRunner()
     for command in ("extract", "ingest", "show", "eval", "demo", "export", "graph",
                     "conflicts", "reprocess", "brief", "merge", "split", "undo",
-                    "corrections"):
+                    "corrections", "serve"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output

@@ -32,6 +32,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -254,6 +258,7 @@ class SQLStore:
                 "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
                 "document_id": r.document_id, "report_time": r.report_time,
                 "hedged": r.hedged, "evidence": r.text[r.span_start:r.span_end].strip(),
+                "span": [r.span_start, r.span_end],
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
 
@@ -298,6 +303,64 @@ class SQLStore:
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version})
         return list(out.values())
+
+    def recent_documents(self, limit: int = 20) -> list[DocumentRow]:
+        """The latest documents by report time (publication, else ingest date)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title,
+                       documents.c.published, documents.c.ingested_at)
+                .order_by(func.coalesce(documents.c.published,
+                                        func.substr(cast(documents.c.ingested_at, Text), 1, 10))
+                          .desc()).limit(limit)).all()
+        return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at) for r in rows]
+
+    def top_entities(self, type_: str | None = None, limit: int = 20) -> list[tuple[EntityRow, int]]:
+        """Entities mentioned in the most documents (of one type, if given)."""
+        docs = func.count(func.distinct(mentions.c.document_id))
+        query = (select(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id,
+                        docs.label("docs"))
+                 .join(mentions, mentions.c.entity_id == entities.c.id)
+                 .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
+                 .order_by(docs.desc(), entities.c.name).limit(limit))
+        if type_:
+            query = query.where(entities.c.type == type_)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
+
+    def document(self, document_id: str) -> dict | None:
+        """A stored document: metadata, cleaned text and repair counts."""
+        with self.engine.connect() as conn:
+            r = conn.execute(select(documents.c.id, documents.c.source, documents.c.title,
+                                    documents.c.published, documents.c.ingested_at,
+                                    documents.c.text, documents.c.repairs, documents.c.kind)
+                             .where(documents.c.id == document_id)).first()
+        return dict(r._mapping) if r else None
+
+    def search_documents(self, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
+        """Documents whose text holds every word of ``words``, with a snippet.
+
+        The words are bound parameters with LIKE wildcards escaped; article text and
+        queries never become SQL.
+        """
+        terms = [w for w in words.split() if w][:8]
+        if not terms:
+            return []
+        conditions = [documents.c.text.ilike(f"%{_like_escape(t)}%", escape="\\")
+                      for t in terms]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title,
+                       documents.c.published, documents.c.ingested_at, documents.c.text)
+                .where(and_(*conditions)).limit(limit)).all()
+        out = []
+        for r in rows:
+            at = r.text.casefold().find(terms[0].casefold())
+            snippet = r.text[max(0, at - 80):at + 160].replace("\n", " ")
+            out.append((DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at),
+                        snippet))
+        return out
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
         with self.engine.begin() as conn:

@@ -1,0 +1,1 @@
+"""The analyst's desk: a local web app over the store (FastAPI + Jinja2)."""

@@ -1,0 +1,167 @@
+"""The web app: pages and a JSON API over :mod:`dossier.query`.
+
+Routes: ``/`` (recent documents, most mentioned groups), ``/search`` and
+``/api/search``, ``/entity/{id}`` and ``/api/entity/{id}``, ``/document/{id}``
+(``?span=START-END`` highlights the cited words), ``POST /api/ingest`` (needs
+the token; without one configured the app is read-only).
+
+Article text is untrusted: templates auto-escape, every response carries a
+Content-Security-Policy with no inline scripts, and uploads are bounded.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+
+from dossier import query
+from dossier.conflicts import find_conflicts
+from dossier.errors import InputError
+from dossier.store import open_store
+from dossier.store.base import Store
+
+MAX_UPLOAD_CHARS = 2_000_000
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+ENTITY_TYPES = ("armed_group", "person", "organization", "state", "place")
+
+
+class IngestRequest(BaseModel):
+    """One article sent to ``POST /api/ingest``: text or HTML, and optional metadata."""
+
+    text: str | None = Field(None, max_length=MAX_UPLOAD_CHARS)
+    html: str | None = Field(None, max_length=MAX_UPLOAD_CHARS)
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=40)
+
+
+def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+    """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``)."""
+    store: Store = open_store(db)
+    app = FastAPI(title="Dossier", description="A sourced record of armed groups in the news.")
+    here = resources.files("dossier.web")
+    templates = Jinja2Templates(directory=str(Path(str(here)) / "templates"))
+    app.mount("/static", StaticFiles(directory=str(Path(str(here)) / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def page(request: Request, name: str, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"writable": bool(token), **context})
+
+    # -- data ----------------------------------------------------------------
+    def search_data(q: str, type_: str | None) -> dict:
+        exact = query.find(store, q) if q else []
+        names = [] if exact else [e for alias in query.suggestions(store, q, limit=8)
+                                  for e in query.find(store, alias)]
+        entities = list({e.id: e for e in exact + names}.values())
+        if type_:
+            entities = [e for e in entities if e.type == type_]
+        docs = store.search_documents(q) if q else []
+        return {"query": q, "type": type_,
+                "entities": [{"id": e.id, "name": e.name, "type": e.type} for e in entities],
+                "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
+                               "snippet": snippet} for d, snippet in docs]}
+
+    def entity_data(entity_id: int) -> dict:
+        entity = store.entity(entity_id)
+        if entity is None:
+            raise HTTPException(404, f"no entity {entity_id}")
+        p = query.profile(store, entity, sentences=50)
+        return {
+            "id": entity.id, "name": entity.name, "type": entity.type,
+            "aliases": [a for a, _ in p.aliases],
+            "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
+                           "mentions": d.mentions} for d in p.documents],
+            "first_seen": p.first_seen, "last_seen": p.last_seen,
+            "related": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
+                        for o, n in p.co_mentioned],
+            "assertions": [{**a, "names": {str(k): v for k, v in a["names"].items()}}
+                           for a in p.assertions],
+            "conflicts": [c.summary for c in find_conflicts(store, entity.id)],
+        }
+
+    # -- pages ---------------------------------------------------------------
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(status_code=204)
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        return page(request, "home.html", documents=store.recent_documents(20),
+                    groups=store.top_entities("armed_group", 20))
+
+    @app.get("/search", response_class=HTMLResponse)
+    def search_page(request: Request, q: str = Query("", max_length=200),
+                    type: str | None = Query(None, pattern="^(" + "|".join(ENTITY_TYPES) + ")$")):
+        return page(request, "search.html", result=search_data(q.strip(), type),
+                    types=ENTITY_TYPES)
+
+    @app.get("/entity/{entity_id}", response_class=HTMLResponse)
+    def entity_page(request: Request, entity_id: int):
+        return page(request, "entity.html", e=entity_data(entity_id))
+
+    @app.get("/document/{document_id}", response_class=HTMLResponse)
+    def document_page(request: Request, document_id: str,
+                      span: str | None = Query(None, pattern=r"^\d+-\d+$")):
+        doc = store.document(document_id)
+        if doc is None:
+            raise HTTPException(404, "no such document")
+        text = doc["text"]
+        start, end = (int(x) for x in span.split("-")) if span else (0, 0)
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        return page(request, "document.html", doc=doc, before=text[:start],
+                    marked=text[start:end], after=text[end:],
+                    repairs=sum((doc["repairs"] or {}).values()))
+
+    # -- API -----------------------------------------------------------------
+    @app.get("/api/search")
+    def api_search(q: str = Query("", max_length=200), type: str | None = None):
+        return search_data(q.strip(), type)
+
+    @app.get("/api/entity/{entity_id}")
+    def api_entity(entity_id: int):
+        return json.loads(json.dumps(entity_data(entity_id), default=str))
+
+    @app.post("/api/ingest", status_code=201)
+    def api_ingest(item: IngestRequest, authorization: str | None = Header(None)):
+        if not token:
+            raise HTTPException(403, "this server is read-only: start it with DOSSIER_TOKEN")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "a valid token is required")
+        from dossier.assemble import extract
+        from dossier.ingest.html import from_html
+        from dossier.ingest.dates import parse_date
+        from dossier.model import Document
+
+        try:
+            if item.html and not item.text:
+                document = from_html(item.html, item.html.encode("utf-8"), item.url or "upload",
+                                     title=item.title, published=item.published, url=item.url)
+            elif item.text and item.text.strip():
+                document = Document(raw=item.text.encode("utf-8"), source=item.url or "upload",
+                                    title=item.title, published=parse_date(item.published),
+                                    body=item.text, kind="upload")
+            else:
+                raise InputError("upload", "no 'text' or 'html' with content")
+            cleaned, record = extract(document)
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        stored = store.add(document, cleaned, record)
+        return {"id": document.id, "stored": stored, "entities": len(record.entities)}
+
+    return app

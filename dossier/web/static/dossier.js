@@ -1,0 +1,5 @@
+// Scroll the highlighted evidence into view (no inline scripts: CSP forbids them).
+document.addEventListener("DOMContentLoaded", () => {
+  const mark = document.querySelector("mark#evidence");
+  if (mark) { mark.scrollIntoView({block: "center"}); }
+});

@@ -1,0 +1,161 @@
+"""The web app: pages, JSON API, token-guarded ingest, escaping, and a real browser."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from dossier.batch.local import ingest
+from dossier.store import open_store
+from dossier.web.app import create_app
+
+TOKEN = "test-token-7f3a"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory, samples_dir):
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'kb.db'}"
+    store = open_store(url)
+    assert ingest([str(samples_dir)], store).stored
+    store.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def client(db_url):
+    return TestClient(create_app(db_url, token=TOKEN))
+
+
+def test_home_lists_groups_and_sets_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "Islamic State Khorasan Province" in response.text
+    assert "<script>" not in response.text.replace('<script src="/static/dossier.js" defer>', "")
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("iskp", "Islamic State Khorasan Province"),
+    ("ISIS-K", "Islamic State Khorasan Province"),
+    ("Shabab", "Al-Shabaab"),  # a misspelling still finds the group
+])
+def test_search_finds_entities_by_alias(client, q, expected):
+    data = client.get("/api/search", params={"q": q}).json()
+    assert expected in [e["name"] for e in data["entities"]]
+    assert client.get("/search", params={"q": q}).status_code == 200
+
+
+def test_search_filters_by_type_and_finds_documents(client):
+    data = client.get("/api/search", params={"q": "Taliban", "type": "person"}).json()
+    assert all(e["type"] == "person" for e in data["entities"])
+    docs = client.get("/api/search", params={"q": "Abbey Gate"}).json()["documents"]
+    assert docs and "Abbey Gate" in docs[0]["snippet"]
+    assert client.get("/api/search", params={"q": "100%_"}).status_code == 200
+
+
+def test_entity_page_links_every_statement_to_its_evidence(client):
+    entity = client.get("/api/search", params={"q": "ISKP"}).json()["entities"][0]
+    data = client.get(f"/api/entity/{entity['id']}").json()
+    assert {"Islamic State Khorasan Province", "ISKP"} <= set(data["aliases"])
+    assert data["assertions"]
+    page = client.get(f"/entity/{entity['id']}").text
+    links = re.findall(r'href="(/document/\w+\?span=\d+-\d+)">evidence', page)
+    assert len(links) == len(data["assertions"])
+    evidence = client.get(links[0])
+    assert evidence.status_code == 200 and '<mark id="evidence">' in evidence.text
+
+
+def test_unknown_ids_are_404(client):
+    assert client.get("/entity/999999").status_code == 404
+    assert client.get("/document/nope").status_code == 404
+
+
+def test_ingest_needs_the_token_and_text_is_escaped(client):
+    payload = {"text": "The <script>alert('x')</script> Taliban seized Herat, officials said.",
+               "title": "<img src=x onerror=alert(1)> Herat falls"}
+    assert client.post("/api/ingest", json=payload).status_code == 401
+    bad = client.post("/api/ingest", json=payload, headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    ok = client.post("/api/ingest", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 201 and ok.json()["stored"]
+    page = client.get(f"/document/{ok.json()['id']}").text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+    empty = client.post("/api/ingest", json={"text": "  "},
+                        headers={"Authorization": f"Bearer {TOKEN}"})
+    assert empty.status_code == 422
+
+
+def test_read_only_without_a_token(db_url):
+    app = TestClient(create_app(db_url, token=None))
+    assert app.post("/api/ingest", json={"text": "x"}).status_code == 403
+    assert "Read-only" in app.get("/").text
+
+
+def test_openapi_describes_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/search", "/api/entity/{entity_id}", "/api/ingest"} <= set(paths)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(db_url):
+    port = _free_port()
+    dossier = Path(sys.executable).with_name("dossier")
+    command = [str(dossier) if dossier.exists() else shutil.which("dossier"), "serve",
+               "--db", db_url, "--port", str(port)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "DOSSIER_TOKEN": ""})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+def test_browser_search_profile_evidence(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server + "/")
+        page.fill("input[name=q]", "ISIS-K")
+        page.click("button[type=submit]")
+        page.click("#entities a")
+        assert page.inner_text("#name") == "Islamic State Khorasan Province"
+        page.click("a.cite >> nth=0")
+        mark = page.locator("mark#evidence")
+        mark.wait_for()
+        assert mark.is_visible() and mark.inner_text().strip()
+        assert not errors, errors
+        browser.close()
