@@ -159,3 +159,26 @@ def test_browser_search_profile_evidence(server):
         assert mark.is_visible() and mark.inner_text().strip()
         assert not errors, errors
         browser.close()
+
+
+def test_timeline_filters_by_group_and_year(client):
+    events = client.get("/api/timeline").json()
+    assert events and [e["date"] for e in events] == sorted(e["date"] for e in events)
+    shabaab = client.get("/api/timeline", params={"group": "shabaab"}).json()
+    assert shabaab and all(any("shabaab" in a["name"].casefold() for a in e["actors"])
+                           for e in shabaab)
+    in_2014 = client.get("/api/timeline", params={"year": "2014"}).json()
+    assert in_2014 and all(e["date"].startswith("2014") for e in in_2014)
+    page = client.get("/timeline", params={"year": "2014"}).text
+    assert page.count('class="cite"') == len(in_2014)
+    assert client.get("/timeline", params={"year": "20x4"}).status_code == 422
+
+
+def test_full_text_search_ranks_and_survives_odd_queries(db_url):
+    store = open_store(db_url)
+    hits = store.search_documents("Abbey Gate")
+    assert hits and "Abbey" in hits[0][1]
+    for odd in ['"', "OR", "NEAR(", "a*b", "'; DROP TABLE documents; --", "100%_"]:
+        assert isinstance(store.search_documents(odd), list)
+    assert store.counts()["documents"] >= 12
+    store.close()

@@ -39,6 +39,31 @@ def _corrections(conn: Connection) -> None:
     schema.corrections.create(conn, checkfirst=True)
 
 
+FTS_STATEMENTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
+    "text, content='documents', content_rowid='rowid')",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN "
+    "INSERT INTO documents_fts(rowid, text) VALUES (new.rowid, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN "
+    "INSERT INTO documents_fts(documents_fts, rowid, text) VALUES('delete', old.rowid, old.text);"
+    " END",
+    "CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF text ON documents BEGIN "
+    "INSERT INTO documents_fts(documents_fts, rowid, text) VALUES('delete', old.rowid, old.text);"
+    " INSERT INTO documents_fts(rowid, text) VALUES (new.rowid, new.text); END",
+    "INSERT INTO documents_fts(documents_fts) VALUES('rebuild')",
+)
+
+
+@migration("0003_full_text_search")
+def _full_text(conn: Connection) -> None:
+    """SQLite: an FTS5 index over the cleaned text, kept in step by triggers.
+    Other databases search with their own full-text functions (no table needed)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for statement in FTS_STATEMENTS:
+        conn.exec_driver_sql(statement)
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

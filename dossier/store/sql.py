@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Text, and_, cast, create_engine, event, func, select
+from sqlalchemy import Text, and_, cast, create_engine, event, func, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +30,11 @@ from dossier.vocabulary import name_key
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _as_datetime(value) -> datetime:
+    """A timestamp read by raw SQL comes back as text on SQLite."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _like_escape(term: str) -> str:
@@ -339,14 +344,17 @@ class SQLStore:
         return dict(r._mapping) if r else None
 
     def search_documents(self, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
-        """Documents whose text holds every word of ``words``, with a snippet.
+        """Documents holding every word of ``words``, best first, with a snippet.
 
-        The words are bound parameters with LIKE wildcards escaped; article text and
-        queries never become SQL.
+        SQLite uses its FTS5 index; other databases a case-insensitive match. The
+        words are always bound parameters (each quoted as an FTS5 string, LIKE
+        wildcards escaped): article text and queries never become SQL.
         """
         terms = [w for w in words.split() if w][:8]
         if not terms:
             return []
+        if self.engine.dialect.name == "sqlite":
+            return self._search_fts(terms, limit)
         conditions = [documents.c.text.ilike(f"%{_like_escape(t)}%", escape="\\")
                       for t in terms]
         with self.engine.connect() as conn:
@@ -361,6 +369,19 @@ class SQLStore:
             out.append((DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at),
                         snippet))
         return out
+
+    def _search_fts(self, terms: list[str], limit: int) -> list[tuple[DocumentRow, str]]:
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        statement = text(
+            "SELECT d.id, d.source, d.title, d.published, d.ingested_at, "
+            "snippet(documents_fts, 0, '', '', '…', 24) AS snip "
+            "FROM documents_fts JOIN documents AS d ON d.rowid = documents_fts.rowid "
+            "WHERE documents_fts MATCH :match ORDER BY rank LIMIT :limit")
+        with self.engine.connect() as conn:
+            rows = conn.execute(statement, {"match": match, "limit": limit}).all()
+        return [(DocumentRow(r.id, r.source, r.title, r.published,
+                             _as_datetime(r.ingested_at)), r.snip.replace("\n", " "))
+                for r in rows]
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
         with self.engine.begin() as conn:

@@ -127,7 +127,34 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                     marked=text[start:end], after=text[end:],
                     repairs=sum((doc["repairs"] or {}).values()))
 
+    def timeline_data(group: str | None, year: str | None) -> list[dict]:
+        names = {e.id: (e.name, e.type) for e, _ in store.all_entities()}
+        rows = []
+        for a in store.assertion_rows("event"):
+            actors = [{"id": i, "name": names[i][0], "type": names[i][1]}
+                      for i in a["value"].get("actors", []) if i in names]
+            if group and not any(group.casefold() in x["name"].casefold() for x in actors):
+                continue
+            if year and not (a["valid_from"] or "").startswith(year):
+                continue
+            src = a["sources"][0]
+            rows.append({"date": a["valid_from"], "description": a["value"].get("description"),
+                         "actors": actors, "document_id": src["document_id"],
+                         "span": src["span"], "sources": len(a["sources"])})
+        return sorted(rows, key=lambda r: r["date"] or "")
+
+    @app.get("/timeline", response_class=HTMLResponse)
+    def timeline_page(request: Request, group: str | None = Query(None, max_length=200),
+                      year: str | None = Query(None, pattern=r"^\d{4}$")):
+        return page(request, "timeline.html", events=timeline_data(group, year), group=group,
+                    year=year)
+
     # -- API -----------------------------------------------------------------
+    @app.get("/api/timeline")
+    def api_timeline(group: str | None = Query(None, max_length=200),
+                     year: str | None = Query(None, pattern=r"^\d{4}$")):
+        return timeline_data(group, year)
+
     @app.get("/api/search")
     def api_search(q: str = Query("", max_length=200), type: str | None = None):
         return search_data(q.strip(), type)
