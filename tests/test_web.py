@@ -182,3 +182,39 @@ def test_full_text_search_ranks_and_survives_odd_queries(db_url):
         assert isinstance(store.search_documents(odd), list)
     assert store.counts()["documents"] >= 12
     store.close()
+
+
+def test_graph_api_and_filters(client):
+    iskp = client.get("/api/search", params={"q": "ISKP"}).json()["entities"][0]["id"]
+    data = client.get("/api/graph", params={"around": iskp}).json()
+    assert iskp in {n["id"] for n in data["nodes"]}
+    assert {n["type"] for n in data["nodes"]} >= {"armed_group"}
+    only = client.get("/api/graph", params={"around": iskp, "predicate": "operates_in"}).json()
+    assert only["edges"] and {e["predicate"] for e in only["edges"]} == {"operates_in"}
+    page = client.get("/graph", params={"around": iskp}).text
+    assert "/vendor/vis/vis-network.min.js" in page
+    assert client.get("/vendor/vis/vis-network.min.js").status_code == 200
+    assert client.get("/api/graph", params={"depth": 9}).status_code == 422
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+def test_browser_graph_draws_from_local_files(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        page = browser.new_page()
+        errors, remote = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: remote.append(r.url)
+                if not r.url.startswith(server) else None)
+        iskp = httpx.get(server + "/api/search", params={"q": "ISKP"}).json()["entities"][0]["id"]
+        page.goto(f"{server}/graph?around={iskp}&depth=1")
+        page.wait_for_selector("#graph[data-ready=yes]", timeout=20000)
+        assert int(page.get_attribute("#graph", "data-nodes")) > 1
+        assert page.locator("#graph canvas").count() == 1
+        assert not errors, errors
+        assert not remote, remote  # no CDN, no network beyond this server
+        browser.close()

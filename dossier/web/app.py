@@ -24,6 +24,8 @@ from pydantic import BaseModel, Field
 from dossier import query
 from dossier.conflicts import find_conflicts
 from dossier.errors import InputError
+from dossier.graph import build_graph
+from dossier.vocabulary import PREDICATES
 from dossier.store import open_store
 from dossier.store.base import Store
 
@@ -43,6 +45,17 @@ class IngestRequest(BaseModel):
     published: str | None = Field(None, max_length=40)
 
 
+def _graph_library() -> Path | None:
+    """vis-network as the ``pyvis`` package installs it: served from this machine,
+    never from a CDN."""
+    try:
+        import pyvis
+    except ImportError:
+        return None
+    folder = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    return folder if (folder / "vis-network.min.js").exists() else None
+
+
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``)."""
     store: Store = open_store(db)
@@ -50,6 +63,9 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     here = resources.files("dossier.web")
     templates = Jinja2Templates(directory=str(Path(str(here)) / "templates"))
     app.mount("/static", StaticFiles(directory=str(Path(str(here)) / "static")), name="static")
+    vendor = _graph_library()
+    if vendor is not None:
+        app.mount("/vendor/vis", StaticFiles(directory=str(vendor)), name="vis")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -148,6 +164,35 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                       year: str | None = Query(None, pattern=r"^\d{4}$")):
         return page(request, "timeline.html", events=timeline_data(group, year), group=group,
                     year=year)
+
+    def graph_data(around: int | None, depth: int, as_of: str | None,
+                   predicates: list[str]) -> dict:
+        graph = build_graph(store, around=around, depth=depth, as_of=as_of)
+        edges = [{"from": s, "to": o, "predicate": d["predicate"], "since": d["since"],
+                  "sources": d["sources"]}
+                 for s, o, d in graph.edges(data=True)
+                 if not predicates or d["predicate"] in predicates]
+        used = {e["from"] for e in edges} | {e["to"] for e in edges}
+        if around is not None:
+            used.add(around)
+        nodes = [{"id": n, "label": graph.nodes[n]["name"], "type": graph.nodes[n]["type"]}
+                 for n in graph.nodes if n in used]
+        return {"nodes": nodes, "edges": edges}
+
+    @app.get("/graph", response_class=HTMLResponse)
+    def graph_page(request: Request, around: int | None = None,
+                   depth: int = Query(1, ge=1, le=3),
+                   as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}){0,2}$"),
+                   predicate: list[str] = Query([])):
+        center = store.entity(around) if around is not None else None
+        return page(request, "graph.html", center=center, depth=depth, as_of=as_of,
+                    predicates=PREDICATES, chosen=predicate, has_library=vendor is not None)
+
+    @app.get("/api/graph")
+    def api_graph(around: int | None = None, depth: int = Query(1, ge=1, le=3),
+                  as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}){0,2}$"),
+                  predicate: list[str] = Query([])):
+        return graph_data(around, depth, as_of, predicate)
 
     # -- API -----------------------------------------------------------------
     @app.get("/api/timeline")
