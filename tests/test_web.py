@@ -218,3 +218,51 @@ def test_browser_graph_draws_from_local_files(server):
         assert not errors, errors
         assert not remote, remote  # no CDN, no network beyond this server
         browser.close()
+
+
+def test_entity_page_draws_strength_over_time(client):
+    iskp = client.get("/api/search", params={"q": "ISKP"}).json()["entities"][0]["id"]
+    page = client.get(f"/entity/{iskp}").text
+    assert 'id="strength-chart"' in page and page.count("<rect") >= 1
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory):
+    port = _free_port()
+    url = f"sqlite:///{tmp_path_factory.mktemp('w') / 'kb.db'}"
+    dossier = Path(sys.executable).with_name("dossier")
+    proc = subprocess.Popen([str(dossier), "serve", "--db", url, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "DOSSIER_TOKEN": TOKEN})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+def test_browser_ingest_page_needs_the_token(writable_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        page = browser.new_page()
+        page.goto(writable_server + "/ingest")
+        page.fill("textarea[name=body]", "Al-Shabaab fighters attacked a base near Kismayo.")
+        page.fill("input[name=token]", "wrong")
+        page.click("#ingest-form button[type=submit]")
+        page.wait_for_selector("#ingest-result:has-text('Refused (401)')")
+        page.fill("input[name=token]", TOKEN)
+        page.click("#ingest-form button[type=submit]")
+        page.wait_for_selector("#ingest-result:has-text('Stored')")
+        page.click("#ingest-result a")
+        page.wait_for_selector("text=Kismayo")
+        browser.close()

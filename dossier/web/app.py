@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from dossier import query
+from dossier.brief import briefing, strength_chart
 from dossier.conflicts import find_conflicts
 from dossier.errors import InputError
 from dossier.graph import build_graph
@@ -128,7 +129,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
     def entity_page(request: Request, entity_id: int):
-        return page(request, "entity.html", e=entity_data(entity_id))
+        data = entity_data(entity_id)
+        strength = briefing(store, store.entity(entity_id)).strength
+        return page(request, "entity.html", e=data, bars=strength_chart(strength))
+
+    @app.get("/ingest", response_class=HTMLResponse)
+    def ingest_page(request: Request):
+        return page(request, "ingest.html", limit=MAX_UPLOAD_CHARS)
 
     @app.get("/document/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: str,
