@@ -137,6 +137,86 @@ def server(db_url):
     proc.wait(timeout=10)
 
 
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def _launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                             args=["--headless", "--no-sandbox", "--disable-gpu",
+                                   "--disable-background-networking"])
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+def test_browser_profile_graph_and_hostile_article(tmp_path_factory):
+    """Profile with allies and a strength chart, a graph node that opens a profile, and
+    an article full of script payloads shown as text; screenshots go to screenshots/."""
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "a.txt").write_text(
+        "Front allies\n\nTARTUS, March 3, 2019 — The Crescent Liberation Front has about "
+        "500 fighters, analysts said. The Crescent Liberation Front has allied with the "
+        "Tartus Martyrs Brigade. <script>alert('x')</script> "
+        "<img src=x onerror=alert(1)> was painted on a wall in Tartus.", encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Front grows\n\nTARTUS, May 9, 2021 — The Crescent Liberation Front now has more "
+        "than 2,000 fighters, officials said.", encoding="utf-8")
+    url = f"sqlite:///{tmp_path_factory.mktemp('h') / 'kb.db'}"
+    store = open_store(url)
+    ingest([str(folder)], store)
+    store.close()
+    port = _free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("dossier")), "serve", "--db",
+                             url, "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = _launch(p)
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(base + "/search?q=Crescent+Liberation+Front")
+            page.click("#entities a")
+            assert "allied with" in page.inner_text("main")
+            assert page.locator("#strength-chart rect").count() == 2
+            page.screenshot(path=str(SCREENSHOTS / "profile.png"), full_page=True)
+            page.click("a.cite >> nth=0")
+            page.wait_for_selector("mark#evidence")
+            page.screenshot(path=str(SCREENSHOTS / "evidence.png"), full_page=True)
+            doc = httpx.get(base + "/api/search", params={"q": "painted"}).json()["documents"]
+            page.goto(f"{base}/document/{doc[0]['id']}")
+            assert "<script>alert('x')</script>" in page.inner_text(".article")
+            assert "onerror=alert(1)" in page.inner_text(".article")
+            assert page.locator(".article img").count() == 0
+            front = httpx.get(base + "/api/search",
+                              params={"q": "Crescent Liberation Front"}).json()["entities"][0]
+            page.goto(f"{base}/graph?around={front['id']}")
+            page.wait_for_selector("#graph[data-stable=yes]", timeout=20000)
+            page.screenshot(path=str(SCREENSHOTS / "graph.png"))
+            target = page.evaluate(
+                """(id) => { const n = window.dossierNetwork;
+                    const others = n.body.data.nodes.getIds().filter(x => x !== id);
+                    const pos = n.canvasToDOM(n.getPositions([others[0]])[others[0]]);
+                    return {x: pos.x, y: pos.y}; }""", front["id"])
+            box = page.locator("#graph").bounding_box()
+            page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+            page.wait_for_url("**/entity/*")
+            assert page.locator("#name").count() == 1
+            assert not dialogs, dialogs  # no script from the article ran
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
 def test_browser_search_profile_evidence(server):
     from playwright.sync_api import sync_playwright

@@ -57,6 +57,7 @@ class GazetteerMatcher:
 
     def __init__(self, vocab: Vocabulary):
         self.institution_heads = vocab.shapes.institution_heads
+        self.group_heads = vocab.shapes.armed_group_heads
         self.targets: dict[str, _Target] = {}
         first_words: set[str] = set()
         grouped: dict[str, dict[str, tuple[str, set[str], bool]]] = {}
@@ -135,9 +136,12 @@ class GazetteerMatcher:
         return target if target and target.type == "armed_group" and not target.exact else None
 
     def _inside_institution(self, doc: Doc, end: int) -> bool:
-        """True when capitalised words after ``end`` run into an institution's head word."""
+        """True when capitalised words after ``end`` run into the head word of an
+        institution's or an armed group's name ("Kabul University", "Tartus Martyrs
+        Brigade")."""
         for tok in doc[end:end + 4]:
-            if tok.text in self.institution_heads:
+            if tok.text in self.institution_heads or (
+                    tok.lower_ in self.group_heads and tok.text[:1].isupper()):
                 return True
             if not tok.text[:1].isupper():
                 return False

@@ -20,5 +20,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   network.on("click", params => {
     if (params.nodes.length) { window.location.href = "/entity/" + params.nodes[0]; }
   });
+  network.once("stabilizationIterationsDone", () => { box.dataset.stable = "yes"; });
+  window.dossierNetwork = network;  // for keyboard-less checks and scripts
   box.dataset.ready = "yes";
 });
