@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -34,6 +35,7 @@ MAX_UPLOAD_CHARS = 2_000_000
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 ENTITY_TYPES = ("armed_group", "person", "organization", "state", "place")
+MAX_ID = 2**62  # entity ids are SQL integers: larger ones are refused, not looked up
 
 
 class IngestRequest(BaseModel):
@@ -128,7 +130,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                     types=ENTITY_TYPES)
 
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
-    def entity_page(request: Request, entity_id: int):
+    def entity_page(request: Request, entity_id: int = PathParam(ge=1, le=MAX_ID)):
         data = entity_data(entity_id)
         strength = briefing(store, store.entity(entity_id)).strength
         return page(request, "entity.html", e=data, bars=strength_chart(strength))
@@ -187,7 +189,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return {"nodes": nodes, "edges": edges}
 
     @app.get("/graph", response_class=HTMLResponse)
-    def graph_page(request: Request, around: int | None = None,
+    def graph_page(request: Request, around: int | None = Query(None, ge=1, le=MAX_ID),
                    depth: int = Query(1, ge=1, le=3),
                    as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}){0,2}$"),
                    predicate: list[str] = Query([])):
@@ -196,7 +198,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                     predicates=PREDICATES, chosen=predicate, has_library=vendor is not None)
 
     @app.get("/api/graph")
-    def api_graph(around: int | None = None, depth: int = Query(1, ge=1, le=3),
+    def api_graph(around: int | None = Query(None, ge=1, le=MAX_ID),
+                  depth: int = Query(1, ge=1, le=3),
                   as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}){0,2}$"),
                   predicate: list[str] = Query([])):
         return graph_data(around, depth, as_of, predicate)
@@ -212,7 +215,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return search_data(q.strip(), type)
 
     @app.get("/api/entity/{entity_id}")
-    def api_entity(entity_id: int):
+    def api_entity(entity_id: int = PathParam(ge=1, le=MAX_ID)):
         return json.loads(json.dumps(entity_data(entity_id), default=str))
 
     @app.post("/api/ingest", status_code=201)
