@@ -22,7 +22,9 @@ def test_api_has_no_server_errors(tmp_path, samples_dir):
     checked = []
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None,
+        # Derandomised, so a run is repeatable. The inputs that found bugs before (a
+        # NUL in a search, an id past SQL's integers) are pinned in test_web.py.
+        @settings(max_examples=40, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         def run(case):
             case.call_and_validate(checks=[not_a_server_error])

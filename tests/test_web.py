@@ -79,6 +79,8 @@ def test_entity_page_links_every_statement_to_its_evidence(client):
 def test_unknown_ids_are_404(client):
     assert client.get("/entity/999999").status_code == 404
     assert client.get("/document/nope").status_code == 404
+    assert client.get("/api/entity/99999999999999999999").status_code == 422
+    assert client.get("/api/search", params={"q": "\x00"}).status_code == 200
 
 
 def test_ingest_needs_the_token_and_text_is_escaped(client):
@@ -258,7 +260,8 @@ def test_full_text_search_ranks_and_survives_odd_queries(db_url):
     store = open_store(db_url)
     hits = store.search_documents("Abbey Gate")
     assert hits and "Abbey" in hits[0][1]
-    for odd in ['"', "OR", "NEAR(", "a*b", "'; DROP TABLE documents; --", "100%_"]:
+    for odd in ['"', "OR", "NEAR(", "a*b", "'; DROP TABLE documents; --", "100%_", "\x00",
+                "a\x00b", "\x1b[0m"]:
         assert isinstance(store.search_documents(odd), list)
     assert store.counts()["documents"] >= 12
     store.close()

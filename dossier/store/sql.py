@@ -350,7 +350,9 @@ class SQLStore:
         words are always bound parameters (each quoted as an FTS5 string, LIKE
         wildcards escaped): article text and queries never become SQL.
         """
-        terms = [w for w in words.split() if w][:8]
+        # Control characters (a NUL ends an FTS5 string early) are no search words.
+        terms = ["".join(c for c in w if c.isprintable()) for w in words.split()]
+        terms = [t for t in terms if t][:8]
         if not terms:
             return []
         if self.engine.dialect.name == "sqlite":
