@@ -101,13 +101,22 @@ def test_ingest_needs_the_token_and_text_is_escaped(client):
 
 def test_read_only_without_a_token(db_url):
     app = TestClient(create_app(db_url, token=None))
-    assert app.post("/api/ingest", json={"text": "x"}).status_code == 403
+    assert app.post("/api/ingest", json={"text": "x"}).status_code == 401
     assert "Read-only" in app.get("/").text
 
 
 def test_openapi_describes_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/search", "/api/entity/{entity_id}", "/api/ingest"} <= set(paths)
+    assert {"/api/home", "/api/search", "/api/entity/{entity_id}",
+            "/api/document/{document_id}", "/api/graph", "/api/timeline",
+            "/api/ingest"} <= set(paths)
+
+
+def test_home_and_document_api(client):
+    home = client.get("/api/home").json()
+    assert home["groups"] and home["documents"]
+    doc = client.get(f"/api/document/{home['documents'][0]['id']}").json()
+    assert doc["text"] and "repairs" in doc
 
 
 def _free_port() -> int:

@@ -205,6 +205,20 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return graph_data(around, depth, as_of, predicate)
 
     # -- API -----------------------------------------------------------------
+    @app.get("/api/home")
+    def api_home():
+        return {"documents": [{"id": d.id, "title": d.title or d.source, "date": d.date}
+                              for d in store.recent_documents(20)],
+                "groups": [{"id": e.id, "name": e.name, "documents": n}
+                           for e, n in store.top_entities("armed_group", 20)]}
+
+    @app.get("/api/document/{document_id}")
+    def api_document(document_id: str = PathParam(max_length=64)):
+        doc = store.document(document_id)
+        if doc is None:
+            raise HTTPException(404, "no such document")
+        return json.loads(json.dumps(doc, default=str))
+
     @app.get("/api/timeline")
     def api_timeline(group: str | None = Query(None, max_length=200),
                      year: str | None = Query(None, pattern=r"^\d{4}$")):
@@ -221,7 +235,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     @app.post("/api/ingest", status_code=201)
     def api_ingest(item: IngestRequest, authorization: str | None = Header(None)):
         if not token:
-            raise HTTPException(403, "this server is read-only: start it with DOSSIER_TOKEN")
+            raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN")
         given = (authorization or "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "a valid token is required")
