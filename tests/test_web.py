@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -125,36 +126,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(db_url):
+def _launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                             args=["--headless", "--no-sandbox", "--disable-gpu",
+                                   "--disable-background-networking"])
+
+
+@contextmanager
+def serving(db_url: str, token: str = ""):
+    """A real `dossier serve` subprocess on a free loopback port; yields its base URL."""
     port = _free_port()
     dossier = Path(sys.executable).with_name("dossier")
     command = [str(dossier) if dossier.exists() else shutil.which("dossier"), "serve",
                "--db", db_url, "--port", str(port)]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "DOSSIER_TOKEN": ""})
+                            env={**os.environ, "DOSSIER_TOKEN": token})
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            proc.kill()
+            pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(db_url):
+    with serving(db_url) as base:
+        yield base
 
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-
-
-def _launch(p):
-    return p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                             args=["--headless", "--no-sandbox", "--disable-gpu",
-                                   "--disable-background-networking"])
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
@@ -176,19 +186,8 @@ def test_browser_profile_graph_and_hostile_article(tmp_path_factory):
     store = open_store(url)
     ingest([str(folder)], store)
     store.close()
-    port = _free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("dossier")), "serve", "--db",
-                             url, "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
     SCREENSHOTS.mkdir(exist_ok=True)
-    try:
+    with serving(url) as base:
         with sync_playwright() as p:
             browser = _launch(p)
             page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -223,9 +222,6 @@ def test_browser_profile_graph_and_hostile_article(tmp_path_factory):
             assert page.locator("#name").count() == 1
             assert not dialogs, dialogs  # no script from the article ran
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
@@ -233,9 +229,7 @@ def test_browser_search_profile_evidence(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = _launch(p)
         page = browser.new_page()
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -294,9 +288,7 @@ def test_browser_graph_draws_from_local_files(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = _launch(p)
         page = browser.new_page()
         errors, remote = [], []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -320,22 +312,8 @@ def test_entity_page_draws_strength_over_time(client):
 
 @pytest.fixture(scope="module")
 def writable_server(tmp_path_factory):
-    port = _free_port()
-    url = f"sqlite:///{tmp_path_factory.mktemp('w') / 'kb.db'}"
-    dossier = Path(sys.executable).with_name("dossier")
-    proc = subprocess.Popen([str(dossier), "serve", "--db", url, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "DOSSIER_TOKEN": TOKEN})
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(f"sqlite:///{tmp_path_factory.mktemp('w') / 'kb.db'}", TOKEN) as base:
+        yield base
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
@@ -343,9 +321,7 @@ def test_browser_ingest_page_needs_the_token(writable_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = _launch(p)
         page = browser.new_page()
         page.goto(writable_server + "/ingest")
         page.fill("textarea[name=body]", "Al-Shabaab fighters attacked a base near Kismayo.")
