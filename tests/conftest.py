@@ -47,3 +47,18 @@ def dev_dir() -> Path:
     if not DEV.exists():
         pytest.skip(f"shared dev set not found at {DEV}")
     return DEV
+
+
+def store_of_articles(tmp_path_factory, articles: dict[str, str]):
+    """A real SQLite store holding ``articles`` (file name → text), written and ingested;
+    returns (store, url). The caller closes the store."""
+    from dossier.batch.local import ingest
+
+    folder = tmp_path_factory.mktemp("articles")
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kb.db'}"
+    store = open_store(url)
+    report = ingest([str(folder)], store)
+    assert len(report.stored) == len(articles), report.failures
+    return store, url

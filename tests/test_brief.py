@@ -8,10 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from dossier import query
-from dossier.batch.local import ingest
 from dossier.brief import briefing, to_html, to_markdown
+from conftest import store_of_articles
 from dossier.cli import app
-from dossier.store import open_store
 
 ARTICLES = {
     "a.txt": "Front grows\n\nTARTUS, March 3, 2019 — The Crescent Liberation Front has about 500 "
@@ -25,12 +24,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def brief_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("articles")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kb.db'}"
-    store = open_store(url)
-    ingest([str(folder)], store)
+    store, url = store_of_articles(tmp_path_factory, ARTICLES)
     yield store, url
     store.close()
 

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dossier import query
-from dossier.batch.local import ingest
+from conftest import store_of_articles
 from dossier.cli import app
 from dossier.conflicts import find_conflicts
 
@@ -26,15 +26,8 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from dossier.store import open_store
-
-    folder = tmp_path_factory.mktemp("articles")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    db = tmp_path_factory.mktemp("db") / "kb.db"
-    s = open_store(f"sqlite:///{db}")
-    assert len(ingest([str(folder)], s).stored) == 3
-    yield s, f"sqlite:///{db}"
+    s, url = store_of_articles(tmp_path_factory, ARTICLES)
+    yield s, url
     s.close()
 
 
