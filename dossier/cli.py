@@ -14,7 +14,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
 from rich.table import Table
 
 from dossier.errors import DossierError, InputError
@@ -43,11 +45,22 @@ def _existing_store(db: Optional[str]):
         raise _fail(str(exc))
 
 
-def _progress() -> Progress:
-    """A progress bar on stderr, shown only on a terminal."""
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                    disable=not err.is_terminal)
+class _RateColumn(ProgressColumn):
+    """Documents per second over the run so far."""
+
+    def render(self, task) -> Text:
+        rate = task.completed / task.elapsed if task.elapsed else 0.0
+        return Text(f"{rate:,.1f} docs/s", style="progress.data.speed")
+
+
+def _progress(rate: bool = False) -> Progress:
+    """A progress bar on stderr, shown only on a terminal; with ``rate``, also
+    documents per second and the time left."""
+    columns = [TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn()]
+    if rate:
+        columns += [_RateColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    return Progress(*columns, console=err, disable=not err.is_terminal)
 
 
 def _not_found(store, name: str) -> typer.Exit:
@@ -115,29 +128,47 @@ def _print_record(record, repairs: dict[str, int]) -> None:
 def ingest_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
     db: DbOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", min=1, help="Extraction processes (local) or actors (ray).")] = 1,
+    engine: Annotated[str, typer.Option(
+        help="Where extraction runs: local (this machine) or ray.")] = "local",
+    address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster to join (auto or ray://host:10001); default: a private "
+             "instance on this machine.")] = None,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, help="Documents per unit of work and per transaction.")] = 32,
 ) -> None:
-    """Read articles, extract them and store the records."""
-    from dossier.batch.local import ingest
+    """Read articles, extract them and store the records (reruns skip what is stored)."""
+    from dossier.batch import ENGINES, open_engine
+    from dossier.batch.ingest import ingest
     from dossier.store import open_store
 
+    if engine not in ENGINES:
+        raise _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     try:
         store = open_store(db)
+        runner = open_engine(engine, workers, address)
     except DossierError as exc:
         raise _fail(str(exc))
-    with _progress() as progress:
-        task = progress.add_task("ingesting", total=None)
+    try:
+        with _progress(rate=True) as progress:
+            task = progress.add_task("ingesting", total=None)
 
-        def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            def on_progress(done: int, total: int | None) -> None:
+                progress.update(task, completed=done, total=total)
 
-        def on_failure(error: InputError) -> None:
-            progress.console.print(f"[red]skipped[/red] {escape(str(error))}")
+            def on_failure(error: InputError) -> None:
+                progress.console.print(f"[red]skipped[/red] {escape(str(error))}")
 
-        report = ingest(paths, store, on_progress=on_progress, on_failure=on_failure)
+            report = ingest(paths, store, engine=runner, batch_size=batch_size,
+                            on_progress=on_progress, on_failure=on_failure)
+    finally:
+        runner.close()
     counts = store.counts()
-    out.print(f"stored {len(report.stored)} new, {len(report.duplicates)} already stored, "
-              f"{len(report.failures)} failed; the store now holds {counts['documents']} "
-              f"documents and {counts['entities']} entities ({escape(store.url)})")
+    out.print(f"stored {report.counts['stored']} new, {report.counts['duplicates']} already "
+              f"stored, {report.counts['failed']} failed; the store now holds "
+              f"{counts['documents']} documents and {counts['entities']} entities "
+              f"({escape(store.url)})")
     if any(report.repairs.values()):
         out.print("text repairs: " + ", ".join(f"{kind.replace('_', ' ')} {n}"
                                                for kind, n in report.repairs.items() if n))
@@ -147,18 +178,27 @@ def ingest_cli(
 
 
 @app.command("reprocess")
-def reprocess_cli(db: DbOption = None) -> None:
+def reprocess_cli(
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1,
+                                         help="Extraction processes.")] = 1,
+) -> None:
     """Re-extract every stored document with the current extractors (no re-ingest)."""
-    from dossier.batch.local import reprocess
+    from dossier.batch import open_engine
+    from dossier.batch.ingest import reprocess
     store = _existing_store(db)
-    with _progress() as progress:
-        task = progress.add_task("reprocessing", total=None)
-        report = reprocess(store, on_progress=lambda d, t: progress.update(
-            task, completed=d, total=t), on_failure=lambda e: progress.console.print(
-            f"[red]skipped[/red] {escape(str(e))}"))
+    runner = open_engine("local", workers)
+    try:
+        with _progress(rate=True) as progress:
+            task = progress.add_task("reprocessing", total=None)
+            report = reprocess(store, engine=runner, on_progress=lambda d, t: progress.update(
+                task, completed=d, total=t), on_failure=lambda e: progress.console.print(
+                f"[red]skipped[/red] {escape(str(e))}"))
+    finally:
+        runner.close()
     counts = store.counts()
-    out.print(f"reprocessed {len(report.stored)} documents, {len(report.failures)} failed; "
-              f"{counts['entities']} entities")
+    out.print(f"reprocessed {report.counts['stored']} documents, {report.counts['failed']} "
+              f"failed; {counts['entities']} entities")
     store.close()
     if report.failures and not report.stored:
         raise typer.Exit(1)
@@ -434,7 +474,7 @@ def undo_cli(
     db: DbOption = None,
 ) -> None:
     """Reverse a merge or split, then rebuild the extractions without it."""
-    from dossier.batch.local import reprocess
+    from dossier.batch.ingest import reprocess
     store = _existing_store(db)
     undone = store.undo_correction(correction)
     if undone is None:

@@ -52,7 +52,7 @@ def dev_dir() -> Path:
 def store_of_articles(tmp_path_factory, articles: dict[str, str]):
     """A real SQLite store holding ``articles`` (file name → text), written and ingested;
     returns (store, url). The caller closes the store."""
-    from dossier.batch.local import ingest
+    from dossier.batch.ingest import ingest
 
     folder = tmp_path_factory.mktemp("articles")
     for name, text in articles.items():

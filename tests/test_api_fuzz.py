@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from dossier.batch.local import ingest
+from dossier.batch.ingest import ingest
 from dossier.store import open_store
 from dossier.web.app import create_app
 

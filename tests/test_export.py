@@ -9,7 +9,7 @@ import pytest
 import stix2
 
 from dossier import query
-from dossier.batch.local import ingest
+from dossier.batch.ingest import ingest
 from dossier.errors import ExportError
 from dossier.export import FORMATS, export
 from dossier.graph import build_graph, holds_at

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from dossier import query
-from dossier.batch.local import ingest
+from dossier.batch.ingest import ingest
 from dossier.store import open_store
 from dossier.vocabulary import name_key
 

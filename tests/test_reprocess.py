@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from dossier.batch.local import ingest, reprocess
+from dossier.batch.ingest import ingest, reprocess
 from dossier.store.schema import assertions, documents, mentions, sources
 
 

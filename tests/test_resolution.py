@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dossier import query
-from dossier.batch.local import ingest, reprocess
+from dossier.batch.ingest import ingest, reprocess
 from dossier.cli import app
 from dossier.resolve import distinct, fuzzy_candidate
 

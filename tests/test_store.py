@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dossier import query
-from dossier.batch.local import ingest
+from dossier.batch.ingest import ingest
 from dossier.model import document_id
 from dossier.store import migrations, open_store
 from dossier.store.schema import aliases, documents, entities, failures, mentions, schema_migrations

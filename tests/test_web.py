@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from dossier.batch.local import ingest
+from dossier.batch.ingest import ingest
 from dossier.store import open_store
 from dossier.web.app import create_app
 

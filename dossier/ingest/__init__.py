@@ -25,7 +25,8 @@ READERS = {
     ".ndjson": jsonl.read,
 }
 MAX_FILE_BYTES = 50_000_000
-"""Largest file read (a JSONL dump may hold many articles); larger ones are refused."""
+"""Largest text or HTML file read; larger ones are refused. (JSONL dumps are
+streamed, their limit is per line: ``jsonl.MAX_LINE_BYTES``.)"""
 
 
 def read_paths(paths: Iterable[str]) -> Iterator[Document | InputError]:
@@ -36,8 +37,7 @@ def read_paths(paths: Iterable[str]) -> Iterator[Document | InputError]:
             continue
         path = Path(raw_path)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.suffix.lower() in READERS)
+            files = _files_under(path)
             if not files:
                 yield InputError(str(path), "directory holds no .txt, .html or .jsonl files")
             for file in files:
@@ -49,7 +49,14 @@ def read_paths(paths: Iterable[str]) -> Iterator[Document | InputError]:
 
 
 def read_file(path: Path) -> Iterator[Document | InputError]:
-    """The articles of one file, chosen by its extension (unknown ones read as text)."""
+    """The articles of one file, chosen by its extension (unknown ones read as text).
+
+    JSONL dumps are streamed line by line, whatever their size; other files are
+    read whole, up to ``MAX_FILE_BYTES``.
+    """
+    if READERS.get(path.suffix.lower()) is jsonl.read:
+        yield from jsonl.read_stream(path)
+        return
     reader = READERS.get(path.suffix.lower(), text.read)
     try:
         size = path.stat().st_size
@@ -78,4 +85,36 @@ def _read_stdin() -> Iterator[Document | InputError]:
         yield from text.read(raw, "<stdin>")
 
 
-__all__ = ["read_paths", "read_file", "READERS"]
+def count_documents(paths: Iterable[str]) -> int | None:
+    """How many articles ``paths`` hold, cheaply (files, and non-blank JSONL
+    lines), for progress and ETA; None when unknowable (stdin)."""
+    total = 0
+    for raw_path in paths:
+        if raw_path == "-":
+            return None
+        path = Path(raw_path)
+        files = _files_under(path) if path.is_dir() else [path]
+        for file in files:
+            total += _count_lines(file) if READERS.get(file.suffix.lower()) is jsonl.read else 1
+    return total
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Article files under a folder, recursively, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a file, counted in fixed-size chunks (a huge line is never held)."""
+    lines, last = 0, b"\n"
+    try:
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 1
+    return lines + (last != b"\n")
+
+
+__all__ = ["read_paths", "read_file", "count_documents", "READERS"]

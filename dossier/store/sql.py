@@ -11,9 +11,11 @@ entity. (User merges and fuzzy matching come with the knowledge-base layer.)
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from sqlalchemy import Text, and_, cast, create_engine, event, func, select, text
+from sqlalchemy import (Text, and_, cast, create_engine, event, func, select, text,
+                        tuple_)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -83,27 +85,42 @@ class SQLStore:
 
     # -- writing -----------------------------------------------------------
     def has_document(self, document_id: str) -> bool:
+        return bool(self.known_ids([document_id]))
+
+    def known_ids(self, document_ids: list[str]) -> set[str]:
+        """Which of ``document_ids`` are stored (one query for a whole batch)."""
+        if not document_ids:
+            return set()
         with self.engine.connect() as conn:
-            return conn.execute(select(documents.c.id).where(
-                documents.c.id == document_id)).first() is not None
+            return set(conn.scalars(select(documents.c.id).where(
+                documents.c.id.in_(document_ids))))
 
     def add(self, document: Document, cleaned: CleanText, record: Record) -> bool:
         """Store a document and its record; False when it was stored before."""
+        return self.add_many([(document, cleaned, record)])[0]
+
+    def add_many(self, items: list[tuple[Document, CleanText, Record]]) -> list[bool]:
+        """Store several documents in one transaction (all or none); for each,
+        False when it was stored before. Batching the transaction is what makes
+        bulk ingest fast; the caller retries one by one if a batch fails."""
         try:
             with self.engine.begin() as conn:
-                if conn.execute(select(documents.c.id).where(
-                        documents.c.id == document.id)).first():
-                    return False
-                conn.execute(documents.insert().values(
-                    id=document.id, source=document.source, title=document.title,
-                    published=document.published, kind=document.kind, raw=document.raw,
-                    text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
-                    extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
-                self._add_extraction(conn, document, record, count_aliases=True)
-            return True
+                return [self._insert(conn, *item) for item in items]
         except SQLAlchemyError as exc:
-            raise StorageError(f"{document.source}: could not store document "
-                               f"{document.id[:12]}: {exc.orig or exc}") from exc
+            where = items[0][0].source if len(items) == 1 else f"a batch of {len(items)}"
+            raise StorageError(f"{where}: could not store: {exc.orig or exc}") from exc
+
+    def _insert(self, conn: Connection, document: Document, cleaned: CleanText,
+                record: Record) -> bool:
+        if conn.execute(select(documents.c.id).where(documents.c.id == document.id)).first():
+            return False
+        conn.execute(documents.insert().values(
+            id=document.id, source=document.source, title=document.title,
+            published=document.published, kind=document.kind, raw=document.raw,
+            text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
+            extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
+        self._add_extraction(conn, document, record, count_aliases=True)
+        return True
 
     def replace(self, document: Document, cleaned: CleanText, record: Record) -> None:
         """Swap a stored document's extraction for a new one, in one transaction.
@@ -126,14 +143,25 @@ class SQLStore:
             raise StorageError(f"{document.source}: could not reprocess document "
                                f"{document.id[:12]}: {exc.orig or exc}") from exc
 
-    def stored_documents(self) -> list[Document]:
-        """Every stored document as it arrived (raw bytes and metadata)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(documents.c.raw, documents.c.source, documents.c.title,
-                                       documents.c.published, documents.c.kind)
-                                .order_by(documents.c.ingested_at)).all()
-        return [Document(raw=r.raw, source=r.source, title=r.title, published=r.published,
-                         kind=r.kind) for r in rows]
+    def stored_documents(self, page: int = 200) -> Iterator[Document]:
+        """Every stored document as it arrived (raw bytes and metadata), in ingest
+        order, read ``page`` rows at a time so memory stays flat."""
+        columns = (documents.c.raw, documents.c.source, documents.c.title,
+                   documents.c.published, documents.c.kind, documents.c.ingested_at,
+                   documents.c.id)
+        after = None
+        while True:
+            query = select(*columns).order_by(documents.c.ingested_at, documents.c.id).limit(page)
+            if after is not None:
+                query = query.where(tuple_(documents.c.ingested_at, documents.c.id) > after)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for r in rows:
+                yield Document(raw=r.raw, source=r.source, title=r.title, published=r.published,
+                               kind=r.kind)
+            if len(rows) < page:
+                return
+            after = (rows[-1].ingested_at, rows[-1].id)
 
     def _add_extraction(self, conn: Connection, document: Document, record: Record,
                         count_aliases: bool) -> None:
