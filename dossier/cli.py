@@ -231,8 +231,10 @@ def _print_profile(p) -> None:
     e = p.entity
     out.rule(f"[bold]{escape(e.name)}[/bold]  ({e.type})")
     out.print(f"[bold]aliases[/bold]: {escape(', '.join(f'{a} ({n})' for a, n in p.aliases))}")
-    out.print(f"[bold]seen[/bold]: {len(p.documents)} document(s), first {p.first_seen}, "
+    out.print(f"[bold]seen[/bold]: {p.document_count} document(s), first {p.first_seen}, "
               f"last {p.last_seen}  (* = ingest date, publication date unknown)")
+    if p.document_count > len(p.documents):
+        out.print(f"[dim]the latest {len(p.documents)}:[/dim]")
     docs = Table("date", "title / source", "mentions", box=None)
     for d in p.documents:
         docs.add_row(d.date, escape(d.title or d.source or d.id[:12]), str(d.mentions))

@@ -32,19 +32,34 @@ def build_graph(store: Store, around: int | None = None, depth: int = 1,
                 as_of: str | None = None) -> nx.MultiDiGraph:
     """The relation graph of the store.
 
-    around: an entity id; keep only entities within ``depth`` relations of it.
+    around: an entity id; keep only entities within ``depth`` relations of it
+        (and the relations among them). The neighbourhood is walked in the
+        store, one ring at a time, so its cost follows the size of the answer,
+        not of the store.
     as_of: keep only relations that held at this date (see :func:`holds_at`).
     """
+    def held(a: dict) -> bool:
+        return as_of is None or holds_at(a, as_of)[0]
+
+    if around is None:
+        entities = store.all_entities()
+        relations = [a for a in store.assertion_rows("relation") if held(a)]
+    else:
+        keep, ring = {around}, {around}
+        for _ in range(depth):
+            touching = [a for a in store.assertion_rows("relation", touching=ring) if held(a)]
+            ring = {a[end] for a in touching for end in ("subject_id", "object_id")} - keep
+            keep |= ring
+            if not ring:
+                break
+        entities = store.all_entities(ids=keep)
+        relations = [a for a in store.assertion_rows("relation", among=keep) if held(a)]
     graph = nx.MultiDiGraph()
-    for entity, aliases in store.all_entities():
+    for entity, aliases in entities:
         graph.add_node(entity.id, name=entity.name, type=entity.type,
                        aliases="; ".join(aliases), kb_id=entity.kb_id or "")
-    for a in store.assertion_rows("relation"):
-        basis = "all"
-        if as_of is not None:
-            held, basis = holds_at(a, as_of)
-            if not held:
-                continue
+    for a in relations:
+        basis = holds_at(a, as_of)[1] if as_of is not None else "all"
         reports = sorted(s["report_time"] for s in a["sources"] if s["report_time"])
         graph.add_edge(
             a["subject_id"], a["object_id"], key=a["id"], predicate=a["predicate"],
@@ -54,7 +69,4 @@ def build_graph(store: Store, around: int | None = None, depth: int = 1,
             hedged=all(s["hedged"] for s in a["sources"]),
             confidence=max((s["confidence"] or 0.0) for s in a["sources"]),
             evidence=a["sources"][0]["evidence"], time_basis=basis)
-    if around is not None and around in graph:
-        keep = nx.ego_graph(graph.to_undirected(as_view=True), around, radius=depth).nodes
-        graph = graph.subgraph(keep).copy()
     return graph

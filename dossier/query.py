@@ -12,6 +12,8 @@ from rapidfuzz import fuzz, process
 from dossier.graph import holds_at
 from dossier.store.base import DocumentRow, EntityRow, Store
 
+DOCUMENTS_SHOWN = 50
+"""How many of an entity's documents a profile lists (the latest)."""
 SUGGESTION_CUTOFF = 70
 """rapidfuzz ratio (0–100) a known alias needs to be offered as "did you mean"."""
 
@@ -22,10 +24,13 @@ class Profile:
 
     entity: EntityRow
     aliases: list[tuple[str, int]]
-    documents: list[DocumentRow]
+    documents: list[DocumentRow]  # the latest ones, oldest first
     co_mentioned: list[tuple[EntityRow, int]]
     sentences: list[tuple[str, str]]
     assertions: list[dict]
+    document_count: int = 0  # all documents naming it
+    first_seen: str | None = None
+    last_seen: str | None = None
 
     def relations(self, predicate: str, role: str = "subject") -> list[dict]:
         """Relations with ``predicate`` in which the entity is the ``role`` side."""
@@ -35,16 +40,6 @@ class Profile:
 
     def of_kind(self, kind: str) -> list[dict]:
         return [a for a in self.assertions if a["kind"] == kind]
-
-    @property
-    def first_seen(self) -> str | None:
-        dates = sorted(d.date for d in self.documents)
-        return dates[0] if dates else None
-
-    @property
-    def last_seen(self) -> str | None:
-        dates = sorted(d.date for d in self.documents)
-        return dates[-1] if dates else None
 
 
 def find(store: Store, name: str) -> list[EntityRow]:
@@ -61,24 +56,29 @@ def suggestions(store: Store, name: str, limit: int = 5) -> list[str]:
 
 
 def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int = 10,
-            as_of: str | None = None) -> Profile:
+            as_of: str | None = None, documents: int = DOCUMENTS_SHOWN) -> Profile:
     """Build the profile of one entity.
+
+    Lists are bounded so that a profile costs about the same for a group named
+    in ten articles or in fifty thousand: the latest ``documents`` documents
+    (with the whole count and the first and last dates), ``sentences``
+    sentences, the ``related`` entities most often named alongside it.
 
     as_of: ``YYYY[-MM[-DD]]``; keep what held then, by valid time where the text
         gave one (a relation's ``since``, a claim's ``as_of``, an event's date),
         else by report time (see :func:`dossier.graph.holds_at`), and only the
         documents published by then.
     """
-    documents = store.entity_documents(entity.id)
     assertions = store.entity_assertions(entity.id)
     if as_of is not None:
-        documents = [d for d in documents if d.date.rstrip("*")[:len(as_of)] <= as_of]
         assertions = [a for a in assertions if _held(a, as_of)]
+    count, first, last = store.entity_seen(entity.id, as_of=as_of)
     return Profile(entity=entity, aliases=store.entity_aliases(entity.id),
-                   documents=documents,
+                   documents=store.entity_documents(entity.id, limit=documents, as_of=as_of),
                    co_mentioned=store.co_mentioned(entity.id, related),
                    sentences=store.entity_sentences(entity.id, sentences),
-                   assertions=assertions)
+                   assertions=assertions, document_count=count, first_seen=first,
+                   last_seen=last)
 
 
 def _held(assertion: dict, as_of: str) -> bool:

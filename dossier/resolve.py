@@ -9,10 +9,20 @@ never across :func:`distinct` pairs → a new entity. An entity merged into
 another by a user resolves to the one it was merged into.
 
 This module holds the rules; the queries are in :mod:`dossier.store.resolution`.
+Each rule is an indexed lookup, so resolving a name costs the same in a store of
+a hundred documents or a million: aliases carry their *block* (the first
+characters of their name key: a close spelling is looked for only among aliases
+of the same block) and their last word (a person's surname), and each entity's
+name its acronyms (:func:`alias_index_keys`, :func:`name_acronyms`).
 """
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
+
+from dossier.extract.reference import acronym_of, is_acronym_text
+from dossier.vocabulary import Shapes
 
 FUZZY_THRESHOLD = 90
 """rapidfuzz ratio (0–100) two name keys need to be taken for one name."""
@@ -21,6 +31,26 @@ MIN_VARIANT_CHARS = 5
 """A word may be spelt differently only when it is this long: transliterations of
 long names vary ("Mohammad"/"Mohammed", "Julani"/"Jolani"); short given names that
 differ are different people ("John"/"Joan")."""
+
+
+BLOCK_CHARS = 3
+"""Close spellings are looked for among aliases whose name keys share this many
+first characters (a misspelling seldom starts a name)."""
+
+
+def alias_index_keys(alias_key: str) -> dict[str, str | None]:
+    """The indexed keys stored with an alias: its block, and its last word when it
+    has more than one (the surname of a person's full name)."""
+    words = alias_key.split()
+    return {"block": alias_key[:BLOCK_CHARS], "last_word": words[-1] if len(words) > 1 else None}
+
+
+def name_acronyms(name: str, shapes: Shapes) -> set[tuple[str, str]]:
+    """("spells", X) for each acronym X a long name spells; ("is", X) for a name
+    that is itself the acronym X (dots and hyphens dropped)."""
+    if is_acronym_text(name):
+        return {("is", re.sub(r"[.\-]", "", name))}
+    return {("spells", acronym) for acronym in acronym_of(name.split(), shapes) if acronym}
 
 
 def distinct(a: str, b: str) -> bool:

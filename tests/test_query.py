@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import BACKENDS, fresh_url
 
 from dossier import query
 from dossier.batch.ingest import ingest
@@ -11,15 +12,15 @@ from dossier.store import open_store
 from dossier.vocabulary import name_key
 
 
-@pytest.fixture(scope="module")
-def samples_store(tmp_path_factory, samples_dir):
-    """A SQLite store holding every bundled sample article."""
-    path = tmp_path_factory.mktemp("query") / "samples.db"
-    s = open_store(f"sqlite:///{path}")
-    report = ingest([str(samples_dir)], s)
-    assert len(report.stored) == 12 and not report.failures
-    yield s
-    s.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def samples_store(request, tmp_path_factory, samples_dir):
+    """A store holding every bundled sample article, on SQLite and on PostgreSQL."""
+    with fresh_url(request.param, tmp_path_factory.mktemp("query")) as url:
+        s = open_store(url)
+        report = ingest([str(samples_dir)], s)
+        assert len(report.stored) == 12 and not report.failures
+        yield s
+        s.close()
 
 
 @pytest.fixture(scope="module")

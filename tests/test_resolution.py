@@ -77,8 +77,8 @@ def test_merge_split_survive_reingest_and_reprocess(store, tmp_path):
     assert store.undo_correction(correction) is None
 
 
-def test_merge_and_undo_commands(tmp_path, samples_dir):
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
+def test_merge_and_undo_commands(backend_url, samples_dir):
+    url = backend_url
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(samples_dir / "02-al-shabaab-atmis.txt"),
                                "--db", url]).exit_code == 0

@@ -1,18 +1,22 @@
-"""The SQLite store under real ingest: duplicates, failures, migrations, offsets, resolution."""
+"""The store under real ingest, on SQLite and on PostgreSQL: duplicates, failures,
+migrations, offsets, resolution, search, and reads that list alike on both."""
 from __future__ import annotations
 
 import shutil
-
+import threading
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
+from conftest import fresh_url
 from sqlalchemy import func, select
 
 from dossier import query
 from dossier.batch.ingest import ingest
 from dossier.model import document_id
 from dossier.store import migrations, open_store
-from dossier.store.schema import aliases, documents, entities, failures, mentions, schema_migrations
+from dossier.store.schema import (aliases, assertions, documents, entities, failures, mentions,
+                                  schema_migrations, sources)
 from dossier.vocabulary import name_key
 
 ISKP_FILE = "01-iskp-kabul-airport.txt"
@@ -106,6 +110,15 @@ def test_only_bad_input_is_not_ok(store, tmp_path):
 TOO_LONG = ("The river rose again and the ferry did not run. " * 25 + "\n") * 900
 
 
+def test_failure_naming_odd_characters_is_recorded(store):
+    """A NUL (which PostgreSQL refuses) or a lone surrogate in a source or reason
+    still leaves a failure row, the same on both backends."""
+    store.add_failure("https://example.org/a\x00b", "ingest", "bad \ud800 text\x00")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(failures.c.source, failures.c.stage, failures.c.reason)).all()
+    assert rows == [("https://example.org/a\ufffdb", "ingest", "bad \ufffd text\ufffd")]
+
+
 def test_text_too_long_fails_after_reading(store, samples_dir, tmp_path):
     good = copy_sample(samples_dir, tmp_path, ISKP_FILE)
     long = tmp_path / "long.txt"
@@ -163,9 +176,9 @@ def test_bad_batch_leaves_earlier_data_unchanged(store, samples_dir, tmp_path):
         assert conn.execute(select(documents).order_by(documents.c.id)).all() == before_docs
 
 
-def test_schema_is_versioned(tmp_path):
+def test_schema_is_versioned(backend_url):
     names = [name for name, _ in migrations.MIGRATIONS]
-    url = f"sqlite:///{tmp_path / 'versioned.db'}"
+    url = backend_url
     first = open_store(url)
     with first.engine.connect() as conn:
         assert migrations.applied(conn) == names
@@ -185,11 +198,11 @@ def test_schema_is_versioned(tmp_path):
     second.close()
 
 
-def test_old_database_is_migrated(tmp_path):
+def test_old_database_is_migrated(backend_url):
     """A store made by the first schema gains the corrections table and column."""
     from sqlalchemy import create_engine, inspect
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = backend_url
     engine = create_engine(url)
     with engine.begin() as conn:
         migrations.schema.schema_migrations.create(conn)
@@ -299,3 +312,217 @@ def test_raw_bytes_are_kept(store, samples_dir, tmp_path):
         assert row.raw == raw, row.source
         assert row.id == document_id(row.raw)
     assert {r.kind for r in rows} == {"text", "html", "jsonl"}
+
+
+# -- search and reads, alike on both backends ---------------------------------------
+
+def search_ids(store, words, limit=20):
+    return [d.id for d, _ in store.search_documents(words, limit)]
+
+
+def test_search_reads_words_like_fts5(store, samples_dir):
+    """Terms are phrases of their words, all required; case and accents aside."""
+    assert len(ingest([str(samples_dir)], store).stored) == 12
+    iskp = document_id((samples_dir / ISKP_FILE).read_bytes())
+    hits = store.search_documents("Abbey Gate")
+    assert [d.id for d, _ in hits] == [iskp]
+    assert "Abbey Gate" in hits[0][1] and "\n" not in hits[0][1]
+    assert hits[0][0].title.startswith("Islamic State's Afghan branch")
+    assert isinstance(hits[0][0].ingested_at, datetime)
+    assert search_ids(store, "abbey GATE") == search_ids(store, "Abbey-Gate") == [iskp]
+    assert search_ids(store, "Gate-Abbey") == []  # a phrase, in its order
+    mali = {document_id((samples_dir / n).read_bytes())
+            for n in ("03-jnim-bamako-attack.txt", HTML_FILE)}
+    assert set(search_ids(store, "goita")) == set(search_ids(store, "GOÏTA")) == mali
+    shabaab = search_ids(store, "al-Shabaab")
+    assert len(shabaab) >= 2 and search_ids(store, "al Shabaab") == shabaab
+    both = set(search_ids(store, "Taliban Kabul"))
+    assert both and both == set(search_ids(store, "Taliban")) & set(search_ids(store, "Kabul"))
+    assert search_ids(store, "Taliban Zanzibar") == []
+
+
+def test_search_ranks_denser_text_first_and_limits(store, tmp_path):
+    filler = "The council met again on Tuesday and talked about the harvest. " * 12
+    (tmp_path / "a.txt").write_text(f"Harbour news\n\n{filler} The ferry ran late.\n", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Ferry strike\n\nThe ferry crews stopped the ferry at dawn; ferry passengers waited "
+        "for the next ferry.\n", "utf-8")
+    (tmp_path / "c.txt").write_text("Market day\n\nThe market opened early.\n", "utf-8")
+    assert len(ingest([str(tmp_path)], store).stored) == 3
+    ranked = store.search_documents("ferry")
+    assert [d.title for d, _ in ranked] == ["Ferry strike", "Harbour news"]
+    assert all("ferry" in snippet.casefold() for _, snippet in ranked)
+    assert [d.title for d, _ in store.search_documents("ferry", limit=1)] == ["Ferry strike"]
+    assert search_ids(store, "the", limit=2) == search_ids(store, "the", limit=2)
+    assert len(search_ids(store, "the")) == 3
+
+
+@pytest.mark.parametrize("odd", ['"', "OR", "NEAR(", "a*b", "'; DROP TABLE documents; --",
+                                 "100%_", "\x00", "a\x00b", "\x1b[0m", "", "  ", "-- ;", "&|!:*"])
+def test_search_survives_odd_queries(store, samples_dir, tmp_path, odd):
+    ingest([str(copy_sample(samples_dir, tmp_path, ISKP_FILE))], store)
+    before = store.counts()
+    hits = store.search_documents(odd)
+    assert isinstance(hits, list)
+    if not any(c.isalnum() for c in odd):
+        assert hits == []
+    assert store.counts() == before
+
+
+def test_reads_return_the_same_python_types(store, samples_dir, tmp_path):
+    path = copy_sample(samples_dir, tmp_path, ISKP_FILE)
+    ingest([str(path)], store)
+    doc = store.document(document_id(path.read_bytes()))
+    assert isinstance(doc["repairs"], dict) and isinstance(doc["ingested_at"], datetime)
+    assert doc["published"] == "2021-08-30" and doc["kind"] == "text"
+    rows = store.assertion_rows()
+    assert rows
+    for row in rows:
+        assert isinstance(row["value"], dict) and isinstance(row["id"], int)
+        for source in row["sources"]:
+            assert type(source["hedged"]) is bool
+            assert type(source["report_time_is_ingest"]) is bool
+            assert source["confidence"] is None or isinstance(source["confidence"], float)
+            assert source["evidence"] and source["report_time"] == "2021-08-30"
+    recent = store.recent_documents()
+    assert [d.id for d in recent] == [doc["id"]]
+    assert isinstance(recent[0].ingested_at, datetime) and recent[0].date == "2021-08-30"
+
+
+NAMES = ["Zeta Front", "al-Amin Brigade", "Écho Unit"]  # in code point order
+TEXT = "Zeta Front, al-Amin Brigade and Écho Unit met."
+
+
+def test_reads_break_ties_in_sqlite_order(store):
+    """Ties fall the same way on both backends: text by code point (SQLite's order,
+    whatever the PostgreSQL database's collation), undated before dated, then ids."""
+    at = datetime(2024, 5, 1, 12, 0)
+    docs = ["b" * 64, "a" * 64]
+    with store.engine.begin() as conn:
+        for doc in docs:
+            conn.execute(documents.insert().values(
+                id=doc, source=f"{doc[0]}.txt", title=doc[0], published="2024-04-30",
+                kind="text", raw=doc.encode(), text=TEXT, encoding="utf-8", repairs={},
+                extractor_version="test", ingested_at=at))
+        ids = {}
+        for name in reversed(NAMES):  # ids in the opposite order to names
+            ids[name] = conn.execute(entities.insert().values(
+                name=name, type="armed_group", created_at=at)).inserted_primary_key[0]
+            start = TEXT.index(name)
+            conn.execute(mentions.insert(), [
+                {"document_id": doc, "entity_id": ids[name], "local_id": "e1", "start": start,
+                 "end": start + len(name), "text": name, "sentence_start": 0,
+                 "sentence_end": len(TEXT)} for doc in docs])
+        zeta = ids["Zeta Front"]
+        conn.execute(aliases.insert(), [{"entity_id": zeta, "alias": a, "alias_key": name_key(a),
+                                         "count": 1} for a in ("Écho", "alpha", "Zeta")])
+        for valid_from in ("2020", None, "2019-12"):
+            assertion = conn.execute(assertions.insert().values(
+                kind="claim", subject_id=zeta, predicate="strength", valid_from=valid_from,
+                value={"n": 1}, created_at=at)).inserted_primary_key[0]
+            conn.execute(sources.insert().values(
+                assertion_id=assertion, document_id=docs[0], span_start=0, span_end=10,
+                report_time="2024-04-30", report_time_is_ingest=False,
+                extractor_version="test", hedged=False))
+
+    assert [e.name for e, n in store.top_entities("armed_group")] == NAMES
+    assert [n for _, n in store.top_entities("armed_group")] == [2, 2, 2]
+    assert [e.name for e, _ in store.co_mentioned(ids["Écho Unit"])] == NAMES[:2]
+    assert store.entity_aliases(zeta) == [("Zeta", 1), ("alpha", 1), ("Écho", 1)]
+    assert dict((e.id, a) for e, a in store.all_entities())[zeta] == ["Zeta", "alpha", "Écho"]
+    assert store.alias_names() == ["Zeta", "alpha", "Écho"]
+    assert [d.id for d in store.recent_documents()] == sorted(docs)
+    assert [d.id for d in store.entity_documents(zeta)] == sorted(docs)
+    assert [a["valid_from"] for a in store.entity_assertions(zeta)] == [None, "2019-12", "2020"]
+    assert store.entity_sentences(zeta) == [(doc, TEXT) for doc in sorted(docs)]
+
+
+def _reads(store) -> dict:
+    """Everything the read methods give over the stored samples, system times aside."""
+    def undated(rows):
+        return [replace(r, ingested_at=None) for r in rows]
+
+    entity_ids = [e.id for e, _ in store.all_entities()]
+    doc_ids = sorted(d.id for d in store.recent_documents(100))
+    reads = {
+        "counts": store.counts(),
+        "all_entities": store.all_entities(),
+        "alias_names": store.alias_names(),
+        "assertion_rows": store.assertion_rows(),
+        "recent_documents": undated(store.recent_documents(100)),
+        "top_entities": store.top_entities(limit=100),
+        "top_groups": store.top_entities("armed_group"),
+        "documents": [{k: v for k, v in store.document(i).items() if k != "ingested_at"}
+                      for i in doc_ids],
+        "find": {n: store.find_entities(n) for n in store.alias_names()},
+    }
+    for i in entity_ids:
+        reads[f"entity {i}"] = (
+            store.entity(i), store.entity_aliases(i), undated(store.entity_documents(i)),
+            store.co_mentioned(i), store.entity_sentences(i), store.entity_assertions(i))
+    for words in ("Abbey Gate", "Taliban", "al-Shabaab", "goita", "ISIS-K", "the", "2021"):
+        reads[f"search {words}"] = sorted(search_ids(store, words, 100))
+    for words in ("Abbey Gate", "Houthis Red Sea", "Goma", "Hapilon"):
+        reads[f"best {words}"] = search_ids(store, words, 1)
+    return reads
+
+
+def test_postgresql_reads_match_sqlite(samples_dir, tmp_path):
+    """The same articles ingested into both backends read back the same."""
+    with fresh_url("postgresql", tmp_path) as pg_url, fresh_url("sqlite", tmp_path) as lite_url:
+        pg, lite = open_store(pg_url), open_store(lite_url)
+        try:
+            for s in (lite, pg):
+                assert len(ingest([str(samples_dir)], s).stored) == 12
+            expected, got = _reads(lite), _reads(pg)
+        finally:
+            pg.close()
+            lite.close()
+    assert got.keys() == expected.keys()
+    for key in expected:
+        assert got[key] == expected[key], key
+
+
+def test_two_writers_at_once_resolve_as_one_after_the_other(backend_url, request, nlp,
+                                                            samples_dir, tmp_path):
+    """Two ingests into one store at once (two analysts, say) leave the entities one
+    ingest after the other would: writes take turns, as SQLite's lock makes them."""
+    backend = request.node.callspec.params["backend_url"]
+    names = [ISKP_FILE, SHABAAB_FILE, "03-jnim-bamako-attack.txt", "04-iswap-shekau-death.txt"]
+    folders = []
+    for n in (1, 2):  # the same articles, new bytes: every entity is wanted by both
+        folders.append(tmp_path / f"writer{n}")
+        folders[-1].mkdir()
+        for name in names:
+            (folders[-1] / name).write_bytes((samples_dir / name).read_bytes() + b"\n%d\n" % n)
+
+    def entities_after(url, together):
+        stores = [open_store(url) for _ in folders]
+        start = threading.Barrier(len(folders))
+        errors = []
+
+        def write(store, folder):
+            if together:
+                start.wait()
+            try:
+                assert len(ingest([str(folder)], store).stored) == len(names)
+            except Exception as exc:  # reported below, from this thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=pair) for pair in zip(stores, folders)]
+        for thread in threads:
+            thread.start()
+            if not together:
+                thread.join()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        found = sorted((e.name, e.type, tuple(sorted(a))) for e, a in stores[0].all_entities())
+        for store in stores:
+            store.close()
+        return found
+
+    (tmp_path / "apart").mkdir()
+    with fresh_url(backend, tmp_path / "apart") as url:
+        one_after_the_other = entities_after(url, together=False)
+    assert entities_after(backend_url, together=True) == one_after_the_other

@@ -45,9 +45,12 @@ class RayEngine:
         self.workers = workers
         self.in_flight = in_flight or 2 * workers
         self._temp_dir: str | None = None
-        if address is None and "ray" not in sys.modules:
-            # Read by Ray at import: keep a private instance on the loopback address.
-            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        if address is None:
+            # A private instance talks to no one: no usage reports, and (read by
+            # Ray at import) the loopback address only.
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+            if "ray" not in sys.modules:
+                os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         try:
             import ray
             from ray.util import ActorPool

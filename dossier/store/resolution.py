@@ -25,6 +25,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _code_points(conn: Connection, column):
+    """``column`` ordered by code point, as SQLite orders text, on any backend."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
+
+
 def canonical(conn: Connection, entity_id: int) -> int:
     """Follow merges to the entity that stands for ``entity_id`` now."""
     seen = set()
@@ -74,11 +79,13 @@ def resolve(conn: Connection, entity: Entity) -> int:
     by_acronym = _acronym_match(conn, entity)
     if by_acronym is not None:
         return canonical(conn, by_acronym)
+    # In a fixed order (ties in the fuzzy match go to the first), the same on every backend.
     known = dict(conn.execute(
         select(aliases.c.alias_key, aliases.c.entity_id)
         .join(entities, aliases.c.entity_id == entities.c.id)
         .where(and_(entities.c.type == entity.type, entities.c.merged_into.is_(None),
-                    entities.c.kb_id.is_(None) if not entity.kb_id else True))).all())
+                    entities.c.kb_id.is_(None) if not entity.kb_id else True))
+        .order_by(aliases.c.entity_id, _code_points(conn, aliases.c.alias))).all())
     found = fuzzy_candidate(name_key(entity.name), known)
     if found is not None:
         return canonical(conn, found)

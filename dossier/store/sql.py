@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (Text, and_, cast, create_engine, event, func, select, text,
                         tuple_)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +32,36 @@ from dossier.store.schema import (aliases, assertions, documents, entities, fail
 from dossier.vocabulary import name_key
 
 
+_UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+"""INSERT ... ON CONFLICT, by dialect."""
+
+
+IN_CHUNK = 900
+"""Most ids bound in one IN (...) list."""
+
+
+def _chunks(ids: set[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield ordered[start:start + IN_CHUNK]
+
+
+CO_MENTION_DOCUMENTS = 1000
+"""How many of an entity's documents ``co_mentioned`` reads."""
+
+
+def _report_date():
+    """SQL for a document's report date: published, else the ingest date."""
+    return func.coalesce(documents.c.published,
+                         func.substr(cast(documents.c.ingested_at, Text), 1, 10))
+
+
+def _evidence():
+    """SQL for a source's evidence span (only those characters are read)."""
+    return func.substr(documents.c.text, sources.c.span_start + 1,
+                       sources.c.span_end - sources.c.span_start).label("evidence")
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -37,6 +69,25 @@ def _now() -> datetime:
 def _as_datetime(value) -> datetime:
     """A timestamp read by raw SQL comes back as text on SQLite."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+WRITER_LOCK = 0x646F7373  # PostgreSQL advisory lock key ("doss")
+
+
+def _one_writer(conn: Connection) -> None:
+    """Hold this transaction until no other writer's is open, as SQLite's database
+    lock does: resolution reads then writes, so two PostgreSQL transactions at once
+    would each create the same new entity. A no-op on SQLite."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(WRITER_LOCK)))
+
+
+def _storable(value: str | None) -> str | None:
+    """Text every backend stores: NUL (which PostgreSQL refuses) and lone surrogates
+    (which no UTF-8 database takes) become U+FFFD."""
+    if value is None:
+        return None
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
 
 
 def _like_escape(term: str) -> str:
@@ -105,6 +156,7 @@ class SQLStore:
         bulk ingest fast; the caller retries one by one if a batch fails."""
         try:
             with self.engine.begin() as conn:
+                _one_writer(conn)
                 return [self._insert(conn, *item) for item in items]
         except SQLAlchemyError as exc:
             where = items[0][0].source if len(items) == 1 else f"a batch of {len(items)}"
@@ -115,7 +167,7 @@ class SQLStore:
         if conn.execute(select(documents.c.id).where(documents.c.id == document.id)).first():
             return False
         conn.execute(documents.insert().values(
-            id=document.id, source=document.source, title=document.title,
+            id=document.id, source=_storable(document.source), title=_storable(document.title),
             published=document.published, kind=document.kind, raw=document.raw,
             text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
             extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
@@ -130,6 +182,7 @@ class SQLStore:
         """
         try:
             with self.engine.begin() as conn:
+                _one_writer(conn)
                 conn.execute(documents.update().where(documents.c.id == document.id).values(
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
                     extractor_version=EXTRACTOR_VERSION))
@@ -166,17 +219,19 @@ class SQLStore:
     def _add_extraction(self, conn: Connection, document: Document, record: Record,
                         count_aliases: bool) -> None:
         ids: dict[str, int] = {}
+        rows = []
         for entity in record.entities:
             entity_id = self._resolve(conn, entity)
             ids[entity.id] = entity_id
             self._add_aliases(conn, entity_id, entity, count=count_aliases)
-            conn.execute(mentions.insert(), [
-                {"document_id": document.id, "entity_id": entity_id,
-                 "local_id": entity.id, "start": s, "end": e,
-                 "text": record.text[s:e],
-                 "sentence_start": record.sentence_of(s)[0],
-                 "sentence_end": record.sentence_of(s)[1]}
-                for s, e in entity.mentions])
+            for s, e in entity.mentions:
+                sentence_start, sentence_end = record.sentence_of(s)
+                rows.append({"document_id": document.id, "entity_id": entity_id,
+                             "local_id": entity.id, "start": s, "end": e,
+                             "text": record.text[s:e], "sentence_start": sentence_start,
+                             "sentence_end": sentence_end})
+        if rows:
+            conn.execute(mentions.insert(), rows)
         self._add_assertions(conn, document, record, ids)
 
     def _resolve(self, conn: Connection, entity: Entity) -> int:
@@ -188,16 +243,19 @@ class SQLStore:
         if into_id == from_id:
             raise StorageError("an entity cannot be merged into itself")
         with self.engine.begin() as conn:
+            _one_writer(conn)
             return resolution.merge(conn, into_id, from_id, note)
 
     def split(self, entity_id: int, alias: str, note: str = "") -> int:
         """Move ``alias`` of an entity to a new entity; return the new entity's id."""
         with self.engine.begin() as conn:
+            _one_writer(conn)
             return resolution.split(conn, entity_id, alias, note)[0]
 
     def undo_correction(self, correction_id: int) -> dict | None:
         """Mark a correction undone (reprocess to rebuild without it)."""
         with self.engine.begin() as conn:
+            _one_writer(conn)
             return resolution.undo(conn, correction_id)
 
     def corrections(self) -> list[dict]:
@@ -206,13 +264,24 @@ class SQLStore:
 
     def _add_aliases(self, conn: Connection, entity_id: int, entity: Entity,
                      count: bool = True) -> None:
-        for alias in dict.fromkeys((entity.name, *entity.aliases)):
+        """Add the entity's names to its aliases; a known alias gains a count
+        (one upsert where the database has one)."""
+        names = list(dict.fromkeys((entity.name, *entity.aliases)))
+        rows = [{"entity_id": entity_id, "alias": alias, "alias_key": name_key(alias), "count": 1}
+                for alias in names]
+        upsert = _UPSERTS.get(conn.dialect.name)
+        if upsert is not None:
+            statement = upsert(aliases)
+            conn.execute(statement.on_conflict_do_update(
+                index_elements=[aliases.c.entity_id, aliases.c.alias],
+                set_={"count": aliases.c.count + (1 if count else 0)}), rows)
+            return
+        for row in rows:
             updated = conn.execute(aliases.update().where(and_(
-                aliases.c.entity_id == entity_id, aliases.c.alias == alias))
+                aliases.c.entity_id == entity_id, aliases.c.alias == row["alias"]))
                 .values(count=aliases.c.count + (1 if count else 0)))
             if updated.rowcount == 0:
-                conn.execute(aliases.insert().values(
-                    entity_id=entity_id, alias=alias, alias_key=name_key(alias), count=1))
+                conn.execute(aliases.insert().values(**row))
 
     def _add_assertions(self, conn: Connection, document: Document, record: Record,
                         ids: dict[str, int]) -> None:
@@ -266,19 +335,30 @@ class SQLStore:
 
     def entity_assertions(self, entity_id: int) -> list[dict]:
         """Every assertion about an entity (as subject, object or event actor), with
-        the evidence text and date of each source."""
+        the evidence text and date of each source.
+
+        Events are looked for only in the documents that name the entity, and
+        only the evidence span of each document is read, never its whole text.
+        """
+        its_documents = select(mentions.c.document_id).where(mentions.c.entity_id == entity_id)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(assertions, sources.c.document_id, sources.c.span_start,
                        sources.c.span_end, sources.c.report_time, sources.c.hedged,
-                       documents.c.text)
+                       _evidence())
                 .join(sources, sources.c.assertion_id == assertions.c.id)
                 .join(documents, documents.c.id == sources.c.document_id)
                 .where((assertions.c.subject_id == entity_id)
                        | (assertions.c.object_id == entity_id)
-                       | (assertions.c.kind == "event"))
-                .order_by(assertions.c.kind, assertions.c.valid_from, assertions.c.id)).all()
-            names = dict(conn.execute(select(entities.c.id, entities.c.name)).all())
+                       | and_(assertions.c.kind == "event",
+                              sources.c.document_id.in_(its_documents)))
+                # Undated first, as SQLite sorts NULL (PostgreSQL would put it last).
+                .order_by(assertions.c.kind,
+                          self._text_order(assertions.c.valid_from).nulls_first(),
+                          assertions.c.id, sources.c.id)).all()
+            named = {i for r in rows for i in (r.subject_id, r.object_id,
+                                               *(r.value or {}).get("actors", [])) if i}
+            names = self._names(conn, named)
         out = []
         for r in rows:
             value = dict(r.value or {})
@@ -290,29 +370,53 @@ class SQLStore:
                 "object": names.get(r.object_id), "subject_id": r.subject_id,
                 "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
                 "document_id": r.document_id, "report_time": r.report_time,
-                "hedged": r.hedged, "evidence": r.text[r.span_start:r.span_end].strip(),
+                "hedged": r.hedged, "evidence": r.evidence.strip(),
                 "span": [r.span_start, r.span_end],
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
 
-    def all_entities(self) -> list[tuple[EntityRow, list[str]]]:
-        """Every entity with its aliases (most used first)."""
+    @staticmethod
+    def _names(conn: Connection, ids: set[int]) -> dict[int, str]:
+        """Entity id → name for ``ids``, in chunks of bound parameters."""
+        names: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            names.update(conn.execute(select(entities.c.id, entities.c.name)
+                                      .where(entities.c.id.in_(chunk))).all())
+        return names
+
+    def all_entities(self, ids: set[int] | None = None) -> list[tuple[EntityRow, list[str]]]:
+        """Every entity (or those of ``ids``) with its aliases (most used first)."""
+        entity_query = select(entities).order_by(entities.c.id)
+        alias_query = (select(aliases.c.entity_id, aliases.c.alias)
+                       .order_by(aliases.c.count.desc(), self._text_order(aliases.c.alias)))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(entities).order_by(entities.c.id)).all()
-            alias_rows = conn.execute(select(aliases.c.entity_id, aliases.c.alias)
-                                      .order_by(aliases.c.count.desc(), aliases.c.alias)).all()
+            if ids is None:
+                rows = conn.execute(entity_query).all()
+                alias_rows = conn.execute(alias_query).all()
+            else:
+                rows, alias_rows = [], []
+                for chunk in _chunks(ids):
+                    rows += conn.execute(entity_query.where(entities.c.id.in_(chunk))).all()
+                    alias_rows += conn.execute(
+                        alias_query.where(aliases.c.entity_id.in_(chunk))).all()
+                rows.sort(key=lambda r: r.id)
         by_entity: dict[int, list[str]] = {}
         for entity_id, alias in alias_rows:
             by_entity.setdefault(entity_id, []).append(alias)
         return [(EntityRow(r.id, r.name, r.type, r.kb_id), by_entity.get(r.id, []))
                 for r in rows]
 
-    def assertion_rows(self, kind: str | None = None) -> list[dict]:
-        """Every assertion (of one kind, if given) with all its sources."""
+    def assertion_rows(self, kind: str | None = None, touching: set[int] | None = None,
+                       among: set[int] | None = None) -> list[dict]:
+        """Every assertion (of one kind, if given) with all its sources.
+
+        touching: only assertions with subject or object among these entities;
+        among: only those with both. Only each source's evidence span is read.
+        """
         query = (select(assertions, sources.c.document_id, sources.c.span_start,
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
                         sources.c.report_time_is_ingest,
-                        sources.c.confidence, sources.c.extractor_version, documents.c.text,
+                        sources.c.confidence, sources.c.extractor_version, _evidence(),
                         documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
@@ -320,7 +424,27 @@ class SQLStore:
         if kind is not None:
             query = query.where(assertions.c.kind == kind)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            if touching is None and among is None:
+                rows = conn.execute(query).all()
+            elif among is not None:
+                ids = sorted(among)
+                if len(ids) > IN_CHUNK:  # large sets: filter the subject in SQL, the object here
+                    rows = [r for chunk in _chunks(among) for r in conn.execute(
+                        query.where(assertions.c.subject_id.in_(chunk))).all()
+                        if r.object_id in among]
+                else:
+                    rows = conn.execute(query.where(and_(
+                        assertions.c.subject_id.in_(ids), assertions.c.object_id.in_(ids)))).all()
+            else:
+                seen, rows = set(), []
+                for chunk in _chunks(touching):
+                    for r in conn.execute(query.where(
+                            assertions.c.subject_id.in_(chunk)
+                            | assertions.c.object_id.in_(chunk))).all():
+                        if (r.id, r.document_id, r.span_start) not in seen:
+                            seen.add((r.id, r.document_id, r.span_start))
+                            rows.append(r)
+            rows.sort(key=lambda r: r.id)  # stable: each assertion's sources stay in order
         out: dict[int, dict] = {}
         for r in rows:
             item = out.setdefault(r.id, {
@@ -331,7 +455,7 @@ class SQLStore:
             item["sources"].append({
                 "document_id": r.document_id, "document_source": r.document_source,
                 "span": [r.span_start, r.span_end],
-                "evidence": r.text[r.span_start:r.span_end].strip(),
+                "evidence": r.evidence.strip(),
                 "report_time": r.report_time, "report_time_is_ingest": r.report_time_is_ingest,
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version})
@@ -345,7 +469,8 @@ class SQLStore:
                        documents.c.published, documents.c.ingested_at)
                 .order_by(func.coalesce(documents.c.published,
                                         func.substr(cast(documents.c.ingested_at, Text), 1, 10))
-                          .desc()).limit(limit)).all()
+                          .desc(), documents.c.ingested_at.desc(), documents.c.id)
+                .limit(limit)).all()
         return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at) for r in rows]
 
     def top_entities(self, type_: str | None = None, limit: int = 20) -> list[tuple[EntityRow, int]]:
@@ -355,7 +480,8 @@ class SQLStore:
                         docs.label("docs"))
                  .join(mentions, mentions.c.entity_id == entities.c.id)
                  .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
-                 .order_by(docs.desc(), entities.c.name).limit(limit))
+                 .order_by(docs.desc(), self._text_order(entities.c.name), entities.c.id)
+                 .limit(limit))
         if type_:
             query = query.where(entities.c.type == type_)
         with self.engine.connect() as conn:
@@ -374,24 +500,30 @@ class SQLStore:
     def search_documents(self, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
         """Documents holding every word of ``words``, best first, with a snippet.
 
-        SQLite uses its FTS5 index; other databases a case-insensitive match. The
-        words are always bound parameters (each quoted as an FTS5 string, LIKE
-        wildcards escaped): article text and queries never become SQL.
+        Each whitespace-separated term is a phrase of its words (letters and
+        digits; case and accents aside), and every term must occur. SQLite uses its
+        FTS5 index, PostgreSQL its GIN text search index (migration 0004), other
+        databases a case-insensitive match. The words are always bound parameters
+        (each quoted as an FTS5 string, LIKE wildcards escaped): article text and
+        queries never become SQL.
         """
-        # Control characters (a NUL ends an FTS5 string early) are no search words.
+        # Control characters (a NUL ends an FTS5 string early) are no search words;
+        # nor is a term without a letter or digit, which both indexes ignore.
         terms = ["".join(c for c in w if c.isprintable()) for w in words.split()]
-        terms = [t for t in terms if t][:8]
+        terms = [t for t in terms if any(c.isalnum() for c in t)][:8]
         if not terms:
             return []
         if self.engine.dialect.name == "sqlite":
             return self._search_fts(terms, limit)
+        if self.engine.dialect.name == "postgresql":
+            return self._search_pg(terms, limit)
         conditions = [documents.c.text.ilike(f"%{_like_escape(t)}%", escape="\\")
                       for t in terms]
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(documents.c.id, documents.c.source, documents.c.title,
                        documents.c.published, documents.c.ingested_at, documents.c.text)
-                .where(and_(*conditions)).limit(limit)).all()
+                .where(and_(*conditions)).order_by(documents.c.id).limit(limit)).all()
         out = []
         for r in rows:
             at = r.text.casefold().find(terms[0].casefold())
@@ -406,19 +538,52 @@ class SQLStore:
             "SELECT d.id, d.source, d.title, d.published, d.ingested_at, "
             "snippet(documents_fts, 0, '', '', '…', 24) AS snip "
             "FROM documents_fts JOIN documents AS d ON d.rowid = documents_fts.rowid "
-            "WHERE documents_fts MATCH :match ORDER BY rank LIMIT :limit")
+            "WHERE documents_fts MATCH :match ORDER BY rank, d.id LIMIT :limit")
         with self.engine.connect() as conn:
             rows = conn.execute(statement, {"match": match, "limit": limit}).all()
         return [(DocumentRow(r.id, r.source, r.title, r.published,
                              _as_datetime(r.ingested_at)), r.snip.replace("\n", " "))
                 for r in rows]
 
+    def _search_pg(self, terms: list[str], limit: int) -> list[tuple[DocumentRow, str]]:
+        """PostgreSQL: each term a phrase query over the indexed words, all required,
+        ranked by ts_rank (length-normalised), snippets by ts_headline."""
+        config = migrations.PG_SEARCH_CONFIG
+        phrases = " && ".join(f"phraseto_tsquery('{config}', {migrations.pg_words(f':t{i}')})"
+                              for i in range(len(terms)))
+        vector = migrations.pg_search_vector("documents.text")
+        statement = text(
+            "SELECT documents.id, documents.source, documents.title, documents.published, "
+            "documents.ingested_at, documents.text, "
+            f"ts_headline('{config}', documents.text, q.query, "
+            "'StartSel=\"\", StopSel=\"\", MaxWords=24, MinWords=12, ShortWord=0, "
+            "MaxFragments=1') AS snip "
+            f"FROM documents, (SELECT {phrases} AS query) AS q "
+            f"WHERE {vector} @@ q.query "
+            f"ORDER BY ts_rank({vector}, q.query, 1) DESC, documents.id LIMIT :limit")
+        params = {f"t{i}": t for i, t in enumerate(terms)} | {"limit": limit}
+        with self.engine.connect() as conn:
+            rows = conn.execute(statement, params).all()
+        out = []
+        for r in rows:
+            at = r.text.find(r.snip)
+            snippet = ("…" if at > 0 else "") + r.snip + \
+                ("…" if 0 <= at and at + len(r.snip) < len(r.text) else "")
+            out.append((DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at),
+                        snippet.replace("\n", " ")))
+        return out
+
     def add_failure(self, source: str, stage: str, reason: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(failures.insert().values(source=source, stage=stage,
-                                                  reason=reason, at=_now()))
+            conn.execute(failures.insert().values(source=_storable(source), stage=stage,
+                                                  reason=_storable(reason), at=_now()))
 
     # -- reading -----------------------------------------------------------
+    def _text_order(self, column):
+        """``column`` to sort by code point, as SQLite compares text, whatever the
+        PostgreSQL database's collation (so both backends list in one order)."""
+        return column.collate("C") if self.engine.dialect.name == "postgresql" else column
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
@@ -434,8 +599,9 @@ class SQLStore:
         return [EntityRow(r.id, r.name, r.type, r.kb_id) for r in rows]
 
     def alias_names(self) -> list[str]:
+        """Every alias once, in code point order."""
         with self.engine.connect() as conn:
-            return [r[0] for r in conn.execute(select(aliases.c.alias).distinct())]
+            return sorted(set(conn.scalars(select(aliases.c.alias))))
 
     def entity(self, entity_id: int) -> EntityRow | None:
         with self.engine.connect() as conn:
@@ -446,29 +612,64 @@ class SQLStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(aliases.c.alias, aliases.c.count)
                                 .where(aliases.c.entity_id == entity_id)
-                                .order_by(aliases.c.count.desc(), aliases.c.alias)).all()
+                                .order_by(aliases.c.count.desc(),
+                                          self._text_order(aliases.c.alias))).all()
         return [(r[0], r[1]) for r in rows]
 
-    def entity_documents(self, entity_id: int) -> list[DocumentRow]:
+    def entity_documents(self, entity_id: int, limit: int | None = None,
+                         as_of: str | None = None) -> list[DocumentRow]:
+        """The documents naming an entity, oldest first by report time (the
+        published date, else the ingest date); with ``limit``, the latest ones;
+        with ``as_of`` (YYYY[-MM[-DD]]), those reported by then."""
+        report_date = _report_date()
+        query = (select(documents.c.id, documents.c.source, documents.c.title,
+                        documents.c.published, documents.c.ingested_at,
+                        func.count(mentions.c.id).label("n"))
+                 .join(mentions, mentions.c.document_id == documents.c.id)
+                 .where(mentions.c.entity_id == entity_id)
+                 .group_by(documents.c.id, documents.c.source, documents.c.title,
+                           documents.c.published, documents.c.ingested_at)
+                 .order_by(report_date.desc(), documents.c.ingested_at.desc(),
+                           documents.c.id.desc()))
+        if as_of is not None:
+            query = query.where(func.substr(report_date, 1, len(as_of)) <= as_of)
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(documents.c.id, documents.c.source, documents.c.title,
-                       documents.c.published, documents.c.ingested_at,
-                       func.count(mentions.c.id).label("n"))
-                .join(mentions, mentions.c.document_id == documents.c.id)
-                .where(mentions.c.entity_id == entity_id)
-                .group_by(documents.c.id, documents.c.source, documents.c.title,
-                          documents.c.published, documents.c.ingested_at)
-                # By report time: the published date, else the ingest date.
-                .order_by(func.coalesce(documents.c.published,
-                                        func.substr(cast(documents.c.ingested_at, Text), 1, 10)),
-                          documents.c.ingested_at)).all()
+            rows = conn.execute(query).all()
         return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at, r.n)
-                for r in rows]
+                for r in reversed(rows)]
 
-    def co_mentioned(self, entity_id: int, limit: int = 10) -> list[tuple[EntityRow, int]]:
-        """Entities sharing documents with ``entity_id``, most shared first."""
-        mine = select(mentions.c.document_id).where(mentions.c.entity_id == entity_id)
+    def entity_seen(self, entity_id: int, as_of: str | None = None
+                    ) -> tuple[int, str | None, str | None]:
+        """(how many documents name the entity, first and last report date), the
+        dates as :attr:`DocumentRow.date` gives them (``*``: an ingest date)."""
+        report_date = _report_date()
+        dated = func.coalesce(documents.c.published,
+                              func.substr(cast(documents.c.ingested_at, Text), 1, 10) + "*")
+        its = (select(documents.c.id, dated.label("date"))
+               .join(mentions, mentions.c.document_id == documents.c.id)
+               .where(mentions.c.entity_id == entity_id).distinct())
+        if as_of is not None:
+            its = its.where(func.substr(report_date, 1, len(as_of)) <= as_of)
+        its = its.subquery()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.min(self._text_order(its.c.date)),
+                                      func.max(self._text_order(its.c.date)))).one()
+        return row[0], row[1], row[2]
+
+    def co_mentioned(self, entity_id: int, limit: int = 10,
+                     documents_read: int = CO_MENTION_DOCUMENTS) -> list[tuple[EntityRow, int]]:
+        """Entities sharing documents with ``entity_id``, most shared first, over
+        its latest ``documents_read`` documents (a bound on the work for an
+        entity named in tens of thousands)."""
+        latest = (select(mentions.c.document_id)
+                  .join(documents, documents.c.id == mentions.c.document_id)
+                  .where(mentions.c.entity_id == entity_id)
+                  .group_by(mentions.c.document_id, documents.c.published, documents.c.ingested_at)
+                  .order_by(_report_date().desc(), mentions.c.document_id)
+                  .limit(documents_read).subquery())
+        mine = select(latest.c.document_id)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id,
@@ -478,20 +679,22 @@ class SQLStore:
                 .where(and_(mentions.c.document_id.in_(mine), entities.c.id != entity_id))
                 .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
                 .order_by(func.count(func.distinct(mentions.c.document_id)).desc(),
-                          func.count(mentions.c.id).desc(), entities.c.name)
+                          func.count(mentions.c.id).desc(),
+                          self._text_order(entities.c.name), entities.c.id)
                 .limit(limit)).all()
         return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
 
     def entity_sentences(self, entity_id: int, limit: int = 20) -> list[tuple[str, str]]:
         """(document id, sentence) for each sentence mentioning the entity, once each."""
+        spans = (select(mentions.c.document_id, mentions.c.sentence_start,
+                        mentions.c.sentence_end)
+                 .where(mentions.c.entity_id == entity_id).distinct().subquery())
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(mentions.c.document_id, mentions.c.sentence_start,
-                       mentions.c.sentence_end, documents.c.text)
-                .join(documents, documents.c.id == mentions.c.document_id)
-                .where(mentions.c.entity_id == entity_id)
-                .distinct().order_by(mentions.c.document_id, mentions.c.sentence_start)).all()
-        out = []
-        for r in rows[:limit]:
-            out.append((r.document_id, r.text[r.sentence_start:r.sentence_end].strip()))
-        return out
+                select(spans.c.document_id,
+                       func.substr(documents.c.text, spans.c.sentence_start + 1,
+                                   spans.c.sentence_end - spans.c.sentence_start).label("sentence"))
+                .join(documents, documents.c.id == spans.c.document_id)
+                .order_by(spans.c.document_id, spans.c.sentence_start, spans.c.sentence_end)
+                .limit(limit)).all()
+        return [(r.document_id, r.sentence.strip()) for r in rows]

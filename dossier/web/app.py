@@ -105,6 +105,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             "aliases": [a for a, _ in p.aliases],
             "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
                            "mentions": d.mentions} for d in p.documents],
+            "document_count": p.document_count,
             "first_seen": p.first_seen, "last_seen": p.last_seen,
             "related": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
                         for o, n in p.co_mentioned],
