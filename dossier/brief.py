@@ -69,11 +69,15 @@ class _Citations:
 
 def briefing(store: Store, entity: EntityRow) -> Briefing:
     """Gather the briefing of one entity from the store."""
-    names = {e.id: e.name for e, _ in store.all_entities()}
-    aliases = next((a for e, a in store.all_entities() if e.id == entity.id), [])
+    about = store.assertion_rows(touching={entity.id})
+    named = {entity.id} | {i for a in about for i in (
+        a["subject_id"], a["object_id"], a["value"].get("place"),
+        a["value"].get("attributed_to"), *a["value"].get("actors", [])) if isinstance(i, int)}
+    known = store.all_entities(ids=named)
+    names = {e.id: e.name for e, _ in known}
+    aliases = next((a for e, a in known if e.id == entity.id), [])
     cites = _Citations()
-    relations = [a for a in store.assertion_rows("relation")
-                 if entity.id in (a["subject_id"], a["object_id"])]
+    relations = [a for a in about if a["kind"] == "relation"]
     sections = []
     for title, predicate, side in SECTIONS:
         lines = []
@@ -88,8 +92,8 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
         if lines:
             sections.append((title, lines))
     strength = []
-    for a in store.assertion_rows("claim"):
-        if a["subject_id"] != entity.id:
+    for a in about:
+        if a["kind"] != "claim" or a["subject_id"] != entity.id:
             continue
         v = a["value"]
         first = min(a["sources"], key=lambda s: s["report_time"] or "9999")
@@ -105,12 +109,10 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
     timeline = sorted(
         (Line(a["value"].get("description", ""), a["valid_from"],
               [cites.cite(s) for s in a["sources"]])
-         for a in store.assertion_rows("event")
-         if entity.id in a["value"].get("actors", []) or a["subject_id"] == entity.id),
+         for a in about if a["kind"] == "event"),
         key=lambda line: line.since or "")
     quotes = [Line(a["value"].get("text", ""), None, [cites.cite(s) for s in a["sources"]])
-              for a in store.assertion_rows("quote")
-              if entity.id in (a["subject_id"], a["object_id"])]
+              for a in about if a["kind"] == "quote"]
     conflicts = [Line(c.summary, None, [cites.cite(s) for a in c.assertions
                                         for s in a["sources"]])
                  for c in find_conflicts(store, entity.id)]

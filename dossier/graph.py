@@ -20,12 +20,17 @@ def holds_at(assertion: dict, as_of: str) -> tuple[bool, str]:
     Without one, report time: a relation first reported after ``as_of`` is not
     known to have held then.
     """
-    if assertion.get("valid_from"):
-        return assertion["valid_from"][:len(as_of)] <= as_of, "valid"
     reports = sorted(s["report_time"] for s in assertion["sources"] if s["report_time"])
-    if not reports:
+    return held_at(assertion.get("valid_from"), reports[0] if reports else None, as_of)
+
+
+def held_at(valid_from: str | None, first_reported: str | None, as_of: str) -> tuple[bool, str]:
+    """:func:`holds_at` for a statement's valid time and its earliest report."""
+    if valid_from:
+        return valid_from[:len(as_of)] <= as_of, "valid"
+    if not first_reported:
         return False, "none"
-    return reports[0][:len(as_of)] <= as_of, "report"
+    return first_reported[:len(as_of)] <= as_of, "report"
 
 
 def build_graph(store: Store, around: int | None = None, depth: int = 1,
@@ -39,34 +44,31 @@ def build_graph(store: Store, around: int | None = None, depth: int = 1,
     as_of: keep only relations that held at this date (see :func:`holds_at`).
     """
     def held(a: dict) -> bool:
-        return as_of is None or holds_at(a, as_of)[0]
+        return as_of is None or held_at(a["valid_from"], a["first_reported"], as_of)[0]
 
     if around is None:
         entities = store.all_entities()
-        relations = [a for a in store.assertion_rows("relation") if held(a)]
+        relations = [a for a in store.relation_summaries() if held(a)]
     else:
         keep, ring = {around}, {around}
         for _ in range(depth):
-            touching = [a for a in store.assertion_rows("relation", touching=ring) if held(a)]
+            touching = [a for a in store.relation_summaries(touching=ring) if held(a)]
             ring = {a[end] for a in touching for end in ("subject_id", "object_id")} - keep
             keep |= ring
             if not ring:
                 break
         entities = store.all_entities(ids=keep)
-        relations = [a for a in store.assertion_rows("relation", among=keep) if held(a)]
+        relations = [a for a in store.relation_summaries(among=keep) if held(a)]
     graph = nx.MultiDiGraph()
     for entity, aliases in entities:
         graph.add_node(entity.id, name=entity.name, type=entity.type,
                        aliases="; ".join(aliases), kb_id=entity.kb_id or "")
     for a in relations:
-        basis = holds_at(a, as_of)[1] if as_of is not None else "all"
-        reports = sorted(s["report_time"] for s in a["sources"] if s["report_time"])
+        basis = held_at(a["valid_from"], a["first_reported"], as_of)[1] if as_of else "all"
         graph.add_edge(
             a["subject_id"], a["object_id"], key=a["id"], predicate=a["predicate"],
-            since=a["valid_from"] or "", sources=len(a["sources"]),
-            first_reported=reports[0] if reports else "",
-            last_reported=reports[-1] if reports else "",
-            hedged=all(s["hedged"] for s in a["sources"]),
-            confidence=max((s["confidence"] or 0.0) for s in a["sources"]),
-            evidence=a["sources"][0]["evidence"], time_basis=basis)
+            since=a["valid_from"] or "", sources=a["sources"],
+            first_reported=a["first_reported"], last_reported=a["last_reported"],
+            hedged=a["hedged"], confidence=a["confidence"], evidence=a["evidence"],
+            time_basis=basis)
     return graph

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from dossier.graph import holds_at
+from dossier.graph import held_at
 from dossier.store.base import DocumentRow, EntityRow, Store
 
+SOURCES_SHOWN = 5
+"""How many sources of each statement a profile reads (the latest; the count is whole)."""
 DOCUMENTS_SHOWN = 50
 """How many of an entity's documents a profile lists (the latest)."""
 SUGGESTION_CUTOFF = 70
@@ -66,10 +68,12 @@ def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int =
 
     as_of: ``YYYY[-MM[-DD]]``; keep what held then, by valid time where the text
         gave one (a relation's ``since``, a claim's ``as_of``, an event's date),
-        else by report time (see :func:`dossier.graph.holds_at`), and only the
+        else by report time (see :func:`dossier.graph.held_at`), and only the
         documents published by then.
     """
-    assertions = store.entity_assertions(entity.id)
+    # What held at a date may rest on an old source only: read them all then.
+    assertions = store.entity_assertions(entity.id,
+                                         sources_each=None if as_of else SOURCES_SHOWN)
     if as_of is not None:
         assertions = [a for a in assertions if _held(a, as_of)]
     count, first, last = store.entity_seen(entity.id, as_of=as_of)
@@ -85,5 +89,4 @@ def _held(assertion: dict, as_of: str) -> bool:
     valid = assertion["valid_from"]
     if assertion["kind"] == "claim":
         valid = assertion["value"].get("as_of")
-    one_source = {"valid_from": valid, "sources": [{"report_time": assertion["report_time"]}]}
-    return holds_at(one_source, as_of)[0]
+    return held_at(valid, assertion["report_time"], as_of)[0]

@@ -45,6 +45,34 @@ def test_graph_around_keeps_the_neighbourhood(kb):
     assert iskp in near and 1 < near.number_of_nodes() < build_graph(kb).number_of_nodes()
 
 
+@pytest.mark.parametrize("depth, as_of", [(1, None), (2, None), (2, "2022")])
+def test_neighbourhood_walked_in_the_store_is_the_ego_graph(kb, depth, as_of):
+    """The ring-by-ring walk gives what cutting the whole graph would: the same
+    nodes and the same edges with the same attributes."""
+    whole = build_graph(kb, as_of=as_of)
+    for name in ("ISKP", "Taliban"):
+        center = query.find(kb, name)[0].id
+        near = build_graph(kb, around=center, depth=depth, as_of=as_of)
+        keep = nx.ego_graph(whole.to_undirected(as_view=True), center, radius=depth).nodes
+        cut = whole.subgraph(keep)
+        assert dict(near.nodes(data=True)) == dict(cut.nodes(data=True))
+        assert sorted(near.edges(keys=True, data=True), key=repr) == \
+            sorted(cut.edges(keys=True, data=True), key=repr)
+        assert near.number_of_edges() > 0
+
+
+def test_edges_sum_their_sources(kb):
+    """An edge's summary (count, dates, hedging, evidence) agrees with its sources."""
+    rows = {a["id"]: a for a in kb.assertion_rows("relation")}
+    for _, _, key, d in build_graph(kb).edges(keys=True, data=True):
+        srcs = rows[key]["sources"]
+        reports = sorted(s["report_time"] for s in srcs if s["report_time"])
+        assert d["sources"] == len(srcs)
+        assert (d["first_reported"], d["last_reported"]) == (reports[0], reports[-1])
+        assert d["hedged"] == all(s["hedged"] for s in srcs)
+        assert d["evidence"] == srcs[0]["evidence"]
+
+
 @pytest.mark.parametrize("assertion, as_of, expected", [
     ({"valid_from": "2020", "sources": []}, "2019", (False, "valid")),
     ({"valid_from": "2020", "sources": []}, "2021", (True, "valid")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from dossier.batch.ingest import ingest, reprocess
-from dossier.store.schema import assertions, documents, mentions, sources
+from dossier.store.schema import assertions, documents, event_actors, mentions, sources
 
 
 def _count(store, table):
@@ -18,6 +18,7 @@ def test_reprocess_rebuilds_what_was_lost(store, samples_dir):
     raw_before = {r.id: r.raw for r in store.stored_documents()}
     with store.engine.begin() as conn:  # an old extractor's output, wiped
         conn.execute(delete(sources))
+        conn.execute(delete(event_actors))
         conn.execute(delete(assertions))
         conn.execute(delete(mentions))
     report = reprocess(store)

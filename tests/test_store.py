@@ -219,6 +219,36 @@ def test_old_database_is_migrated(backend_url):
     store.close()
 
 
+def test_scale_indexes_are_backfilled_in_an_older_store(backend_url, samples_dir):
+    """A store from before migration 0005 gains resolution keys, name acronyms and
+    event actors equal to those written on ingest."""
+    from sqlalchemy import delete, update
+
+    from dossier.store.schema import aliases, event_actors, name_acronyms
+
+    def keys(store):
+        with store.engine.connect() as conn:
+            return (sorted(conn.execute(select(aliases.c.entity_id, aliases.c.alias,
+                                               aliases.c.block, aliases.c.last_word)).all()),
+                    sorted(conn.execute(select(name_acronyms)).all()),
+                    sorted(conn.execute(select(event_actors)).all()))
+
+    store = open_store(backend_url)
+    ingest([str(samples_dir)], store)
+    written = keys(store)
+    assert all(written) and any(row[3] for row in written[0])
+    with store.engine.begin() as conn:
+        conn.execute(update(aliases).values(block=None, last_word=None))
+        conn.execute(delete(name_acronyms))
+        conn.execute(delete(event_actors))
+        conn.execute(delete(schema_migrations).where(
+            schema_migrations.c.name == "0005_scale_indexes"))
+    store.close()
+    store = open_store(backend_url)
+    assert keys(store) == written
+    store.close()
+
+
 def test_bare_path_opens_sqlite_file(tmp_path):
     path = tmp_path / "bare.db"
     s = open_store(str(path))

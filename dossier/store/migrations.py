@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, and_, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dossier.store import schema
@@ -99,6 +99,55 @@ def _pg_full_text(conn: Connection) -> None:
         pass  # no unaccent here: accents then count, as in the 'simple' configuration
     conn.exec_driver_sql(f"CREATE INDEX ix_documents_text_search ON documents "
                          f"USING gin ({pg_search_vector()})")
+
+
+@migration("0005_scale_indexes")
+def _scale(conn: Connection) -> None:
+    """Indexes that keep resolution and profiles as fast in a million documents as
+    in a hundred: resolution keys on aliases, the acronyms of entity names, every
+    actor of an event, lookups by object and by source document, and mentions
+    by entity covering what a profile reads."""
+    columns = {c["name"] for c in inspect(conn).get_columns("aliases")}
+    for column in ("block", "last_word"):
+        if column not in columns:
+            conn.execute(text(f"ALTER TABLE aliases ADD COLUMN {column} TEXT"))
+    for table in (schema.event_actors, schema.name_acronyms):
+        table.create(conn, checkfirst=True)
+    existing = {i["name"] for t in ("aliases", "assertions", "sources", "mentions")
+                for i in inspect(conn).get_indexes(t)}
+    if "ix_mentions_entity" in existing:  # replaced by a covering index
+        conn.execute(text("DROP INDEX ix_mentions_entity"))
+    for table in (schema.aliases, schema.assertions, schema.sources, schema.mentions):
+        for index in table.indexes:
+            if index.name not in existing:
+                index.create(conn)
+    _backfill_resolution_keys(conn)
+
+
+def _backfill_resolution_keys(conn: Connection) -> None:
+    from dossier import vocabulary
+    from dossier.resolve import alias_index_keys, name_acronyms
+
+    aliases, entities = schema.aliases, schema.entities
+    rows = conn.execute(select(aliases.c.entity_id, aliases.c.alias, aliases.c.alias_key)
+                        .where(aliases.c.block.is_(None))).all()
+    for r in rows:
+        conn.execute(aliases.update().where(and_(aliases.c.entity_id == r.entity_id,
+                                                 aliases.c.alias == r.alias))
+                     .values(**alias_index_keys(r.alias_key)))
+    shapes = vocabulary.load().shapes
+    acronyms = [{"entity_id": r.id, "kind": kind, "acronym": acronym}
+                for r in conn.execute(select(entities.c.id, entities.c.name)).all()
+                for kind, acronym in sorted(name_acronyms(r.name, shapes))]
+    if acronyms:
+        conn.execute(schema.name_acronyms.insert(), acronyms)
+    actors = {(r.id, actor) for r in conn.execute(
+        select(schema.assertions.c.id, schema.assertions.c.value)
+        .where(schema.assertions.c.kind == "event")).all()
+        for actor in (r.value or {}).get("actors", [])}
+    if actors:
+        conn.execute(schema.event_actors.insert(),
+                     [{"assertion_id": a, "entity_id": e} for a, e in sorted(actors)])
 
 
 def applied(conn: Connection) -> list[str]:

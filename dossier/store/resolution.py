@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from dossier import vocabulary
 from dossier.extract.reference import acronym_of, is_acronym_text
 from dossier.model import Entity
-from dossier.resolve import fuzzy_candidate
-from dossier.store.schema import aliases, assertions, corrections, entities, mentions
+from dossier.resolve import alias_index_keys, fuzzy_candidate, name_acronyms
+from dossier.store.schema import (aliases, assertions, corrections, entities, event_actors,
+                                  mentions)
+from dossier.store.schema import name_acronyms as name_acronyms_table
 from dossier.vocabulary import name_key
 
 
@@ -73,25 +75,45 @@ def resolve(conn: Connection, entity: Entity) -> int:
         people = {r[0] for r in conn.execute(
             select(aliases.c.entity_id).join(entities, aliases.c.entity_id == entities.c.id)
             .where(and_(entities.c.type == "person", entities.c.merged_into.is_(None),
-                        aliases.c.alias_key.like(f"% {surname}")))).all()}
+                        aliases.c.last_word == surname))).all()}
         if len(people) == 1:
             return canonical(conn, people.pop())
     by_acronym = _acronym_match(conn, entity)
     if by_acronym is not None:
         return canonical(conn, by_acronym)
-    # In a fixed order (ties in the fuzzy match go to the first), the same on every backend.
+    # In a fixed order (ties in the fuzzy match go to the first), the same on every
+    # backend; only aliases of the same block are candidates (an indexed lookup).
+    key = name_key(entity.name)
     known = dict(conn.execute(
         select(aliases.c.alias_key, aliases.c.entity_id)
         .join(entities, aliases.c.entity_id == entities.c.id)
         .where(and_(entities.c.type == entity.type, entities.c.merged_into.is_(None),
+                    aliases.c.block == alias_index_keys(key)["block"],
                     entities.c.kb_id.is_(None) if not entity.kb_id else True))
         .order_by(aliases.c.entity_id, _code_points(conn, aliases.c.alias))).all())
-    found = fuzzy_candidate(name_key(entity.name), known)
+    found = fuzzy_candidate(key, known)
     if found is not None:
         return canonical(conn, found)
-    return conn.execute(entities.insert().values(
-        name=entity.name, type=entity.type, kb_id=entity.kb_id,
-        created_at=_now())).inserted_primary_key[0]
+    return new_entity(conn, entity.name, entity.type, entity.kb_id)
+
+
+def new_entity(conn: Connection, name: str, type_: str, kb_id: str | None) -> int:
+    """Insert an entity with the acronyms its name spells or is; return its id."""
+    entity_id = conn.execute(entities.insert().values(
+        name=name, type=type_, kb_id=kb_id, created_at=_now())).inserted_primary_key[0]
+    acronyms = name_acronyms(name, vocabulary.load().shapes)
+    if acronyms:
+        conn.execute(name_acronyms_table.insert(), [
+            {"entity_id": entity_id, "kind": kind, "acronym": acronym}
+            for kind, acronym in sorted(acronyms)])
+    return entity_id
+
+
+def alias_row(entity_id: int, alias: str, count: int = 1, key: str | None = None) -> dict:
+    """An ``aliases`` row with its resolution keys."""
+    key = name_key(alias) if key is None else key
+    return {"entity_id": entity_id, "alias": alias, "alias_key": key, "count": count,
+            **alias_index_keys(key)}
 
 
 def _acronym_match(conn: Connection, entity: Entity) -> int | None:
@@ -107,13 +129,12 @@ def _acronym_match(conn: Connection, entity: Entity) -> int | None:
                          if not is_acronym_text(a)))
     if not short and not long:
         return None
-    found = set()
-    for entity_id, name in conn.execute(
-            select(entities.c.id, entities.c.name).where(and_(
-                entities.c.type == entity.type, entities.c.merged_into.is_(None)))).all():
-        if short & acronym_of(name.split(), shapes) or \
-                (is_acronym_text(name) and re.sub(r"[.\-]", "", name) in long):
-            found.add(entity_id)
+    table = name_acronyms_table
+    found = {r[0] for r in conn.execute(
+        select(table.c.entity_id).join(entities, entities.c.id == table.c.entity_id)
+        .where(and_(entities.c.type == entity.type, entities.c.merged_into.is_(None),
+                    or_(and_(table.c.kind == "spells", table.c.acronym.in_(sorted(short))),
+                        and_(table.c.kind == "is", table.c.acronym.in_(sorted(long))))))).all()}
     return found.pop() if len(found) == 1 else None
 
 
@@ -130,11 +151,15 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
             aliases.c.entity_id == into_id, aliases.c.alias == alias))
             .values(count=aliases.c.count + count))
         if moved.rowcount == 0:
-            conn.execute(aliases.insert().values(entity_id=into_id, alias=alias,
-                                                 alias_key=key, count=count))
+            conn.execute(aliases.insert().values(**alias_row(into_id, alias, count, key)))
     conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
+    both = select(event_actors.c.assertion_id).where(event_actors.c.entity_id == into_id)
+    conn.execute(event_actors.delete().where(and_(event_actors.c.entity_id == from_id,
+                                                  event_actors.c.assertion_id.in_(both))))
+    conn.execute(update(event_actors).where(event_actors.c.entity_id == from_id)
+                 .values(entity_id=into_id))
     return conn.execute(corrections.insert().values(
         action="merge", entity_id=into_id, other_id=from_id, alias_key=None,
         note=note, undone=False, created_at=_now())).inserted_primary_key[0]
@@ -144,8 +169,7 @@ def split(conn: Connection, entity_id: int, alias: str, note: str = "") -> tuple
     """Give ``alias`` of ``entity_id`` an entity of its own: its mentions move, and
     the alias resolves there from now on. Returns (new entity id, correction id)."""
     source = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
-    new_id = conn.execute(entities.insert().values(
-        name=alias, type=source.type, kb_id=None, created_at=_now())).inserted_primary_key[0]
+    new_id = new_entity(conn, alias, source.type, None)
     key = name_key(alias)
     conn.execute(update(aliases).where(and_(aliases.c.entity_id == entity_id,
                                             aliases.c.alias_key == key))

@@ -9,6 +9,8 @@ sources     who said an assertion: document, evidence span, report time,
             extractor version, hedged, confidence (agreement = many sources)
 corrections a user's merges and splits, re-applied on every ingest and reprocess
 failures    inputs that could not be read or processed, with the reason
+event_actors   every actor of an event assertion (the events an entity took part in)
+name_acronyms  the acronyms an entity's name spells or is (resolution by acronym)
 """
 from __future__ import annotations
 
@@ -55,7 +57,13 @@ aliases = Table(
     Column("alias", Text, primary_key=True),
     Column("alias_key", Text, nullable=False),
     Column("count", Integer, nullable=False, default=1),
+    # Resolution keys (migration 0005): close spellings are sought within a block,
+    # a lone surname among full names with that last word.
+    Column("block", Text),
+    Column("last_word", Text),
     Index("ix_aliases_key", "alias_key"),
+    Index("ix_aliases_block", "block"),
+    Index("ix_aliases_last_word", "last_word"),
 )
 
 mentions = Table(
@@ -69,7 +77,9 @@ mentions = Table(
     Column("text", Text, nullable=False),
     Column("sentence_start", Integer, nullable=False),
     Column("sentence_end", Integer, nullable=False),
-    Index("ix_mentions_entity", "entity_id"),
+    # Covers a profile's reads (its documents, sentences, co-mentions) by entity.
+    Index("ix_mentions_entity_document", "entity_id", "document_id", "sentence_start",
+          "sentence_end"),
     Index("ix_mentions_document", "document_id"),
 )
 
@@ -85,6 +95,7 @@ assertions = Table(
     Column("value", JSON),  # the rest: claim numbers, event description, quote text
     Column("created_at", DateTime, nullable=False),
     Index("ix_assertions_subject", "subject_id"),
+    Index("ix_assertions_object", "object_id"),
 )
 
 sources = Table(
@@ -100,6 +111,22 @@ sources = Table(
     Column("hedged", Boolean, nullable=False, default=False),
     Column("confidence", Float),
     UniqueConstraint("assertion_id", "document_id", "span_start", "span_end"),
+    Index("ix_sources_document", "document_id"),
+)
+
+event_actors = Table(
+    "event_actors", metadata,
+    Column("assertion_id", Integer, ForeignKey("assertions.id"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Index("ix_event_actors_entity", "entity_id"),
+)
+
+name_acronyms = Table(
+    "name_acronyms", metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("kind", String(10), primary_key=True),  # spells (a long name), is (an acronym)
+    Column("acronym", String(40), primary_key=True),
+    Index("ix_name_acronyms_lookup", "kind", "acronym"),
 )
 
 corrections = Table(

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from sqlalchemy import (Text, and_, cast, create_engine, event, func, select, text,
-                        tuple_)
+from sqlalchemy import (Integer, Text, and_, cast, create_engine, event, func, select, text,
+                        tuple_, union_all)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -27,8 +27,8 @@ from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Record
 from dossier.store import migrations, resolution
 from dossier.store.base import DocumentRow, EntityRow
-from dossier.store.schema import (aliases, assertions, documents, entities, failures, mentions,
-                                  sources)
+from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
+                                  failures, mentions, sources)
 from dossier.vocabulary import name_key
 
 
@@ -46,7 +46,7 @@ def _chunks(ids: set[int]) -> Iterator[list[int]]:
         yield ordered[start:start + IN_CHUNK]
 
 
-CO_MENTION_DOCUMENTS = 1000
+CO_MENTION_DOCUMENTS = 250
 """How many of an entity's documents ``co_mentioned`` reads."""
 
 
@@ -190,6 +190,7 @@ class SQLStore:
                 conn.execute(sources.delete().where(sources.c.document_id == document.id))
                 orphans = select(assertions.c.id).where(~assertions.c.id.in_(
                     select(sources.c.assertion_id)))
+                conn.execute(event_actors.delete().where(event_actors.c.assertion_id.in_(orphans)))
                 conn.execute(assertions.delete().where(assertions.c.id.in_(orphans)))
                 self._add_extraction(conn, document, record, count_aliases=False)
         except SQLAlchemyError as exc:
@@ -267,8 +268,7 @@ class SQLStore:
         """Add the entity's names to its aliases; a known alias gains a count
         (one upsert where the database has one)."""
         names = list(dict.fromkeys((entity.name, *entity.aliases)))
-        rows = [{"entity_id": entity_id, "alias": alias, "alias_key": name_key(alias), "count": 1}
-                for alias in names]
+        rows = [resolution.alias_row(entity_id, alias) for alias in names]
         upsert = _UPSERTS.get(conn.dialect.name)
         if upsert is not None:
             statement = upsert(aliases)
@@ -326,6 +326,8 @@ class SQLStore:
                     kind=kind, subject_id=subject_id, predicate=predicate, object_id=object_id,
                     valid_from=valid_from, value=stored,
                     created_at=_now())).inserted_primary_key[0]
+            if kind == "event" and stored["actors"]:
+                self._add_event_actors(conn, assertion_id, stored["actors"])
             conn.execute(sources.insert().values(
                 assertion_id=assertion_id, document_id=document.id, span_start=span[0],
                 span_end=span[1], report_time=document.published or ingest_date,
@@ -333,25 +335,40 @@ class SQLStore:
                 extractor_version=EXTRACTOR_VERSION, hedged=bool(hedged),
                 confidence=confidence))
 
-    def entity_assertions(self, entity_id: int) -> list[dict]:
-        """Every assertion about an entity (as subject, object or event actor), with
-        the evidence text and date of each source.
+    @staticmethod
+    def _add_event_actors(conn: Connection, assertion_id: int, actors: list[int]) -> None:
+        conn.execute(event_actors.insert(), [{"assertion_id": assertion_id, "entity_id": a}
+                                             for a in dict.fromkeys(actors)])
 
-        Events are looked for only in the documents that name the entity, and
-        only the evidence span of each document is read, never its whole text.
+    def entity_assertions(self, entity_id: int, sources_each: int | None = None
+                          ) -> list[dict]:
+        """Every assertion about an entity (as subject, object or event actor), with
+        the evidence text and date of its latest ``sources_each`` sources (None:
+        all); each row says how many it has in all (``sources_total``).
+
+        Three indexed lookups find the assertions; only the evidence span of each
+        source is read, never a document's whole text.
         """
-        its_documents = select(mentions.c.document_id).where(mentions.c.entity_id == entity_id)
+        wanted = union_all(
+            select(assertions.c.id).where(assertions.c.subject_id == entity_id),
+            select(assertions.c.id).where(assertions.c.object_id == entity_id),
+            select(event_actors.c.assertion_id).where(event_actors.c.entity_id == entity_id))
+        ranked = (select(sources.c.id,
+                         func.row_number().over(
+                             partition_by=sources.c.assertion_id,
+                             order_by=(sources.c.report_time.desc(), sources.c.id.desc()))
+                         .label("rank"),
+                         func.count().over(partition_by=sources.c.assertion_id).label("total"))
+                  .where(sources.c.assertion_id.in_(wanted)).subquery())
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(assertions, sources.c.document_id, sources.c.span_start,
                        sources.c.span_end, sources.c.report_time, sources.c.hedged,
-                       _evidence())
+                       _evidence(), ranked.c.total)
                 .join(sources, sources.c.assertion_id == assertions.c.id)
+                .join(ranked, ranked.c.id == sources.c.id)
                 .join(documents, documents.c.id == sources.c.document_id)
-                .where((assertions.c.subject_id == entity_id)
-                       | (assertions.c.object_id == entity_id)
-                       | and_(assertions.c.kind == "event",
-                              sources.c.document_id.in_(its_documents)))
+                .where(ranked.c.rank <= (sources_each or ranked.c.total))
                 # Undated first, as SQLite sorts NULL (PostgreSQL would put it last).
                 .order_by(assertions.c.kind,
                           self._text_order(assertions.c.valid_from).nulls_first(),
@@ -362,16 +379,13 @@ class SQLStore:
         out = []
         for r in rows:
             value = dict(r.value or {})
-            if r.kind == "event" and entity_id not in value.get("actors", []) \
-                    and r.subject_id != entity_id:
-                continue
             out.append({
                 "kind": r.kind, "predicate": r.predicate, "subject": names.get(r.subject_id),
                 "object": names.get(r.object_id), "subject_id": r.subject_id,
                 "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
                 "document_id": r.document_id, "report_time": r.report_time,
                 "hedged": r.hedged, "evidence": r.evidence.strip(),
-                "span": [r.span_start, r.span_end],
+                "span": [r.span_start, r.span_end], "sources_total": r.total,
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
 
@@ -406,12 +420,12 @@ class SQLStore:
         return [(EntityRow(r.id, r.name, r.type, r.kb_id), by_entity.get(r.id, []))
                 for r in rows]
 
-    def assertion_rows(self, kind: str | None = None, touching: set[int] | None = None,
-                       among: set[int] | None = None) -> list[dict]:
+    def assertion_rows(self, kind: str | None = None, touching: set[int] | None = None
+                       ) -> list[dict]:
         """Every assertion (of one kind, if given) with all its sources.
 
-        touching: only assertions with subject or object among these entities;
-        among: only those with both. Only each source's evidence span is read.
+        touching: only assertions with one of these entities as subject, object
+        or event actor. Only each source's evidence span is read.
         """
         query = (select(assertions, sources.c.document_id, sources.c.span_start,
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
@@ -424,27 +438,19 @@ class SQLStore:
         if kind is not None:
             query = query.where(assertions.c.kind == kind)
         with self.engine.connect() as conn:
-            if touching is None and among is None:
+            if touching is None:
                 rows = conn.execute(query).all()
-            elif among is not None:
-                ids = sorted(among)
-                if len(ids) > IN_CHUNK:  # large sets: filter the subject in SQL, the object here
-                    rows = [r for chunk in _chunks(among) for r in conn.execute(
-                        query.where(assertions.c.subject_id.in_(chunk))).all()
-                        if r.object_id in among]
-                else:
-                    rows = conn.execute(query.where(and_(
-                        assertions.c.subject_id.in_(ids), assertions.c.object_id.in_(ids)))).all()
             else:
-                seen, rows = set(), []
+                found = {}
                 for chunk in _chunks(touching):
-                    for r in conn.execute(query.where(
-                            assertions.c.subject_id.in_(chunk)
-                            | assertions.c.object_id.in_(chunk))).all():
-                        if (r.id, r.document_id, r.span_start) not in seen:
-                            seen.add((r.id, r.document_id, r.span_start))
-                            rows.append(r)
-            rows.sort(key=lambda r: r.id)  # stable: each assertion's sources stay in order
+                    about = union_all(
+                        select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
+                        select(assertions.c.id).where(assertions.c.object_id.in_(chunk)),
+                        select(event_actors.c.assertion_id)
+                        .where(event_actors.c.entity_id.in_(chunk)))
+                    for r in conn.execute(query.where(assertions.c.id.in_(about))):
+                        found[(r.id, r.document_id, r.span_start, r.span_end)] = r
+                rows = sorted(found.values(), key=lambda r: r.id)  # stable: sources in order
         out: dict[int, dict] = {}
         for r in rows:
             item = out.setdefault(r.id, {
@@ -460,6 +466,57 @@ class SQLStore:
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version})
         return list(out.values())
+
+    def relation_summaries(self, touching: set[int] | None = None,
+                           among: set[int] | None = None) -> list[dict]:
+        """One row per relation with its sources summed up in SQL (how many, first
+        and last report time, whether all are hedged, the best confidence, the
+        first source's evidence): what a graph edge needs, without reading every
+        source. touching / among: as in :meth:`assertion_rows`."""
+        if touching is not None:
+            pick = lambda chunk: assertions.c.id.in_(union_all(  # noqa: E731
+                select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
+                select(assertions.c.id).where(assertions.c.object_id.in_(chunk))))
+            chunks, keep = list(_chunks(touching)), None
+        elif among is not None:
+            pick = lambda chunk: assertions.c.subject_id.in_(chunk)  # noqa: E731
+            chunks, keep = list(_chunks(among)), among
+        else:
+            pick, chunks, keep = None, [None], None
+        out: dict[int, dict] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunks:
+                wanted = select(assertions.c.id).where(assertions.c.kind == "relation")
+                if pick is not None:
+                    wanted = wanted.where(pick(chunk))
+                summed = (select(sources.c.assertion_id,
+                                 func.count().label("n"),
+                                 func.min(sources.c.report_time).label("first_reported"),
+                                 func.max(sources.c.report_time).label("last_reported"),
+                                 func.min(cast(sources.c.hedged, Integer)).label("all_hedged"),
+                                 func.max(sources.c.confidence).label("confidence"),
+                                 func.min(sources.c.id).label("first_source"))
+                          .where(sources.c.assertion_id.in_(wanted))
+                          .group_by(sources.c.assertion_id).subquery())
+                first = sources.alias("first")
+                rows = conn.execute(
+                    select(assertions.c.id, assertions.c.subject_id, assertions.c.predicate,
+                           assertions.c.object_id, assertions.c.valid_from, summed,
+                           func.substr(documents.c.text, first.c.span_start + 1,
+                                       first.c.span_end - first.c.span_start).label("evidence"))
+                    .join(summed, summed.c.assertion_id == assertions.c.id)
+                    .join(first, first.c.id == summed.c.first_source)
+                    .join(documents, documents.c.id == first.c.document_id)).all()
+                for r in rows:
+                    if keep is not None and r.object_id not in keep:
+                        continue
+                    out[r.id] = {
+                        "id": r.id, "subject_id": r.subject_id, "predicate": r.predicate,
+                        "object_id": r.object_id, "valid_from": r.valid_from,
+                        "sources": r.n, "first_reported": r.first_reported or "",
+                        "last_reported": r.last_reported or "", "hedged": bool(r.all_hedged),
+                        "confidence": r.confidence or 0.0, "evidence": r.evidence.strip()}
+        return [out[i] for i in sorted(out)]
 
     def recent_documents(self, limit: int = 20) -> list[DocumentRow]:
         """The latest documents by report time (publication, else ingest date)."""
