@@ -129,7 +129,8 @@ def ingest_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
     db: DbOption = None,
     workers: Annotated[int, typer.Option(
-        "--workers", "-w", min=1, help="Extraction processes (local) or actors (ray).")] = 1,
+        "--workers", "-w", min=0, help="Extraction processes beside the one that reads and "
+                                       "writes (0: all in one), or Ray actors.")] = 1,
     engine: Annotated[str, typer.Option(
         help="Where extraction runs: local (this machine) or ray.")] = "local",
     address: Annotated[Optional[str], typer.Option(
@@ -180,8 +181,8 @@ def ingest_cli(
 @app.command("reprocess")
 def reprocess_cli(
     db: DbOption = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1,
-                                         help="Extraction processes.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0,
+                                         help="Extraction processes (0: in this one).")] = 1,
 ) -> None:
     """Re-extract every stored document with the current extractors (no re-ingest)."""
     from dossier.batch import open_engine

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from dossier.errors import VocabularyError
 from dossier.model import ENTITY_TYPES
@@ -139,6 +140,10 @@ PREDICATES = ("allied_with", "adversary_of", "affiliate_of", "splinter_of", "lea
               "member_of", "works_for", "operates_in", "based_in")
 
 
+CLOSEST_REMEMBERED = 50_000
+"""How many fuzzy gazetteer lookups a Vocabulary remembers."""
+
+
 @dataclass
 class Vocabulary:
     """Everything in ``dossier/vocab``, loaded once."""
@@ -148,9 +153,25 @@ class Vocabulary:
     lexicons: Lexicons | None = None
     _spellings: dict[str, str] = field(default_factory=dict, repr=False)
     _entry_of_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False)  # derived, per instance
+    _closest: dict[tuple[str, int], str | None] = field(default_factory=dict, repr=False)
 
     def by_type(self, type_: str) -> list[GazetteerEntry]:
-        return [e for e in self.entries.values() if e.type == type_]
+        key = ("by_type", type_)
+        if key not in self._memo:
+            self._memo[key] = [e for e in self.entries.values() if e.type == type_]
+        return self._memo[key]
+
+    def closest_spelling(self, key: str, cutoff: int) -> str | None:
+        """The gazetteer name key closest to ``key`` with a rapidfuzz ratio of at
+        least ``cutoff``, if any (remembered: news repeats its names)."""
+        if (key, cutoff) not in self._closest:
+            if len(self._closest) >= CLOSEST_REMEMBERED:  # a bound on a long run's memory
+                self._closest.clear()
+            found = process.extractOne(key, self.spellings().keys(), scorer=fuzz.ratio,
+                                       score_cutoff=cutoff)
+            self._closest[key, cutoff] = found[0] if found else None
+        return self._closest[key, cutoff]
 
     def spellings(self) -> dict[str, str]:
         """Name key of every gazetteer name and alias → its spelling in the gazetteer."""
@@ -173,11 +194,13 @@ class Vocabulary:
 
     def demonym_index(self) -> dict[str, str]:
         """Name key of every state name, alias and demonym → state entry id."""
-        index: dict[str, str] = {}
-        for entry in self.by_type("state"):
-            for form in (*entry.all_names, *entry.demonyms):
-                index.setdefault(name_key(form), entry.id)
-        return index
+        if ("demonyms",) not in self._memo:
+            index: dict[str, str] = {}
+            for entry in self.by_type("state"):
+                for form in (*entry.all_names, *entry.demonyms):
+                    index.setdefault(name_key(form), entry.id)
+            self._memo[("demonyms",)] = index
+        return self._memo[("demonyms",)]
 
 
 def _read_yaml(name: str, directory: Path | None = None) -> Any:

@@ -11,7 +11,8 @@ ENGINES = ("local", "ray")
 
 
 def open_engine(kind: str = "local", workers: int = 1, address: str | None = None):
-    """An engine: ``local`` (``workers`` processes; 1 = this process) or ``ray``
+    """An engine: ``local`` (``workers`` extraction processes beside this one,
+    which reads and writes meanwhile; 0 = all in this process) or ``ray``
     (``workers`` actors, on a private instance or the cluster at ``address``).
     Close it when done."""
     if kind == "ray":
@@ -20,4 +21,4 @@ def open_engine(kind: str = "local", workers: int = 1, address: str | None = Non
     if kind != "local":
         raise ValueError(f"unknown engine {kind!r}: choose one of {', '.join(ENGINES)}")
     from dossier.batch.local import InlineEngine, ProcessEngine
-    return InlineEngine() if workers <= 1 else ProcessEngine(workers)
+    return InlineEngine() if workers < 1 else ProcessEngine(workers)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -118,12 +117,10 @@ def _fuzzy_gazetteer(mention: Mention, vocab: Vocabulary) -> Mention:
     key = name_key(mention.text)
     if len(key) < FUZZY_MIN_CHARS or mention.type not in ("organization", "place", "person"):
         return mention
-    spellings = vocab.spellings()
-    found = process.extractOne(key, spellings.keys(), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF)
-    if found is None or len(found[0].split()) != len(key.split()):
+    found = vocab.closest_spelling(key, FUZZY_CUTOFF)
+    if found is None or len(found.split()) != len(key.split()):
         return mention
-    entry = vocab.entry_for_key(found[0])
+    entry = vocab.entry_for_key(found)
     return replace(mention, type=entry.type, source="gazetteer", kb_id=entry.id,
                    spelling=entry.name)
 

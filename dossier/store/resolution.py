@@ -45,28 +45,41 @@ def canonical(conn: Connection, entity_id: int) -> int:
     return entity_id
 
 
-def resolve(conn: Connection, entity: Entity) -> int:
-    """The stored entity a record's entity is, creating one when none fits."""
+def has_splits(conn: Connection) -> bool:
+    """Whether any split is in force (most stores have none: resolution then
+    skips looking for one, once per transaction rather than once per entity)."""
+    return conn.execute(select(corrections.c.id).where(and_(
+        corrections.c.action == "split", corrections.c.undone.is_(False))).limit(1)
+        ).first() is not None
+
+
+def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
+    """The stored entity a record's entity is, creating one when none fits.
+
+    splits: False when the caller knows no split is in force (:func:`has_splits`).
+    """
     keys = {name_key(a) for a in (entity.name, *entity.aliases)} - {""}
-    override = conn.execute(
-        select(corrections.c.entity_id).where(and_(
-            corrections.c.action == "split", corrections.c.undone.is_(False),
-            corrections.c.alias_key.in_(keys)))
-        .order_by(corrections.c.id.desc())).first()
-    if override:
-        return canonical(conn, override[0])
+    if splits:
+        override = conn.execute(
+            select(corrections.c.entity_id).where(and_(
+                corrections.c.action == "split", corrections.c.undone.is_(False),
+                corrections.c.alias_key.in_(keys)))
+            .order_by(corrections.c.id.desc())).first()
+        if override:
+            return canonical(conn, override[0])
     if entity.kb_id:
-        row = conn.execute(select(entities.c.id).where(
+        row = conn.execute(select(entities.c.id, entities.c.merged_into).where(
             entities.c.kb_id == entity.kb_id).order_by(entities.c.id)).first()
         if row:
-            return canonical(conn, row[0])
+            return row[0] if row[1] is None else canonical(conn, row[0])
     row = conn.execute(
-        select(entities.c.id).join(aliases, aliases.c.entity_id == entities.c.id)
+        select(entities.c.id, entities.c.merged_into)
+        .join(aliases, aliases.c.entity_id == entities.c.id)
         .where(and_(entities.c.type == entity.type, aliases.c.alias_key.in_(keys),
                     entities.c.kb_id.is_(None) if not entity.kb_id else True))
         .order_by(entities.c.id)).first()
     if row:
-        return canonical(conn, row[0])
+        return row[0] if row[1] is None else canonical(conn, row[0])
     if entity.type in ("person", "organization") and not entity.kb_id and keys \
             and all(len(k.split()) == 1 for k in keys):
         # "Duterte" alone (which the model may even call an organisation): the one

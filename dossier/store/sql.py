@@ -221,8 +221,9 @@ class SQLStore:
                         count_aliases: bool) -> None:
         ids: dict[str, int] = {}
         rows = []
+        splits = resolution.has_splits(conn)
         for entity in record.entities:
-            entity_id = self._resolve(conn, entity)
+            entity_id = resolution.resolve(conn, entity, splits)
             ids[entity.id] = entity_id
             self._add_aliases(conn, entity_id, entity, count=count_aliases)
             for s, e in entity.mentions:
@@ -234,9 +235,6 @@ class SQLStore:
         if rows:
             conn.execute(mentions.insert(), rows)
         self._add_assertions(conn, document, record, ids)
-
-    def _resolve(self, conn: Connection, entity: Entity) -> int:
-        return resolution.resolve(conn, entity)
 
     # -- user corrections ----------------------------------------------------
     def merge(self, into_id: int, from_id: int, note: str = "") -> int:
@@ -302,6 +300,7 @@ class SQLStore:
                 False, None) for q in record.quotes])
         # Report time is the publication date; unknown, the ingest date, flagged.
         ingest_date = _now().date().isoformat()
+        stated = []  # this document's sources, written in one statement
         for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
             subject_id = ids.get(subject) if subject else None
             object_id = ids.get(obj) if obj else None
@@ -328,12 +327,15 @@ class SQLStore:
                     created_at=_now())).inserted_primary_key[0]
             if kind == "event" and stored["actors"]:
                 self._add_event_actors(conn, assertion_id, stored["actors"])
-            conn.execute(sources.insert().values(
-                assertion_id=assertion_id, document_id=document.id, span_start=span[0],
-                span_end=span[1], report_time=document.published or ingest_date,
-                report_time_is_ingest=document.published is None,
-                extractor_version=EXTRACTOR_VERSION, hedged=bool(hedged),
-                confidence=confidence))
+            stated.append({
+                "assertion_id": assertion_id, "document_id": document.id,
+                "span_start": span[0], "span_end": span[1],
+                "report_time": document.published or ingest_date,
+                "report_time_is_ingest": document.published is None,
+                "extractor_version": EXTRACTOR_VERSION, "hedged": bool(hedged),
+                "confidence": confidence})
+        if stated:
+            conn.execute(sources.insert(), stated)
 
     @staticmethod
     def _add_event_actors(conn: Connection, assertion_id: int, actors: list[int]) -> None:
