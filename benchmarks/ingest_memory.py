@@ -11,7 +11,6 @@ every 0.2 s. Prints peak memory, documents per second, and the store size.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -23,15 +22,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_corpus import generate  # noqa: E402
+from make_corpus import write_corpus  # noqa: E402
 
 MIB = 1024 * 1024
-
-
-def write_corpus(path: Path, n: int) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for article in generate(n, seed=21):
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
 
 
 def run(corpus: Path, db: Path, workers: int) -> tuple[float, float, float]:
@@ -66,7 +59,7 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="dossier-mem-") as tmp:
             corpus, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "store.db"
-            write_corpus(corpus, size)
+            write_corpus(corpus, size, seed=21)
             main_mib, tree_mib, seconds = run(corpus, db, args.workers)
             store_mib = sum(p.stat().st_size for p in Path(tmp).glob("store.db*")) / MIB
             print(f"{size:>9,}{main_mib:>12.0f}{tree_mib:>15.0f}{size / seconds:>9.1f}"

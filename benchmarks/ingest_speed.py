@@ -34,7 +34,7 @@ import spacy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_corpus import generate  # noqa: E402
+from make_corpus import write_corpus  # noqa: E402
 
 from dossier import nlp as nlp_module  # noqa: E402
 from dossier.assemble import prepare  # noqa: E402
@@ -43,13 +43,6 @@ from dossier.batch.ingest import ingest  # noqa: E402
 from dossier.ingest import read_paths  # noqa: E402
 from dossier.model import Document  # noqa: E402
 from dossier.store import open_store  # noqa: E402
-
-
-def write_corpus(path: Path, n: int) -> None:
-    import json
-    with path.open("w", encoding="utf-8") as out:
-        for article in generate(n, seed=11):
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
 
 
 def time_bare(texts: list[str], workers: int) -> float:
@@ -91,7 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
         folder = Path(tmp)
         corpus = folder / "corpus.jsonl"
-        write_corpus(corpus, args.articles)
+        write_corpus(corpus, args.articles, seed=11)
         texts = [prepare(d).text for d in read_paths([str(corpus)])]
         words = sum(len(t.split()) for t in texts)
         print(f"{len(texts)} articles, {words:,} words, {os.cpu_count()} CPUs\n")

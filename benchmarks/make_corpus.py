@@ -573,6 +573,13 @@ def write_jsonl(articles: Iterator[dict], out: Path) -> Iterator[dict]:
             yield item
 
 
+def write_corpus(out: Path, n: int, seed: int = 0) -> Path:
+    """``n`` articles as one JSONL file at ``out`` (for benchmarks and tests)."""
+    for _ in write_jsonl(generate(n, seed=seed), out):
+        pass
+    return out
+
+
 def write_txt(articles: Iterator[dict], out: Path) -> Iterator[dict]:
     out.mkdir(parents=True, exist_ok=True)
     for number, item in enumerate(articles, 1):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,4 @@ def generator():
 
 def write_jsonl(path: Path, n: int, seed: int = 0) -> Path:
     """``n`` generated articles as one JSONL file at ``path``."""
-    with path.open("w", encoding="utf-8") as out:
-        for article in generator().generate(n, seed=seed):
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
-    return path
+    return generator().write_corpus(path, n, seed=seed)

@@ -29,6 +29,12 @@ class InlineEngine:
         """Nothing to release."""
 
 
+BATCHES_PER_WORKER = 500
+"""Batches a worker process extracts before a fresh one takes over: spaCy's
+vocabulary and the allocator's arenas grow slowly with every new word seen, and
+a long run must not grow with them."""
+
+
 class ProcessEngine:
     """Extract in ``workers`` processes (spawned: no threads or locks inherited)."""
 
@@ -36,7 +42,8 @@ class ProcessEngine:
         self.workers = workers
         self.in_flight = in_flight or 2 * workers
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=warm_up)
+                                         initializer=warm_up,
+                                         max_tasks_per_child=BATCHES_PER_WORKER)
 
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Outcome]]:
         pending: deque[Future] = deque()
