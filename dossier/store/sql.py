@@ -12,6 +12,7 @@ entity. (User merges and fuzzy matching come with the knowledge-base layer.)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import (Integer, Text, and_, cast, create_engine, event, func, select, text,
@@ -36,6 +37,8 @@ _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 """INSERT ... ON CONFLICT, by dialect."""
 
 
+SQLITE_BUSY_MS = 60_000
+"""How long a SQLite writer waits for another's transaction before giving up."""
 IN_CHUNK = 900
 """Most ids bound in one IN (...) list."""
 
@@ -96,10 +99,20 @@ def _like_escape(term: str) -> str:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")  # first: WAL may wait for a lock
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Transactions are begun by _sqlite_begin below, not by the driver.
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers begin IMMEDIATE: they take the write lock up front, waiting up to
+    the busy timeout, instead of reading first and failing with "database is
+    locked" when another writer got there in between. Readers begin deferred."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing")
+                         else "BEGIN")
 
 
 def _quoted_about(record: Record, quote: dict) -> str | None:
@@ -120,10 +133,19 @@ class SQLStore:
             self.engine: Engine = create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            with self.engine.begin() as conn:
+                event.listen(self.engine, "begin", _sqlite_begin)
+            with self._writing() as conn:
                 migrations.migrate(conn)
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot open store {self._safe_url()}: {exc.orig or exc}") from exc
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction: the write lock taken first (SQLite: BEGIN
+        IMMEDIATE; PostgreSQL: an advisory lock), committed on success."""
+        with self.engine.connect().execution_options(writing=True) as conn, conn.begin():
+            _one_writer(conn)
+            yield conn
 
     def _safe_url(self) -> str:
         try:
@@ -155,8 +177,7 @@ class SQLStore:
         False when it was stored before. Batching the transaction is what makes
         bulk ingest fast; the caller retries one by one if a batch fails."""
         try:
-            with self.engine.begin() as conn:
-                _one_writer(conn)
+            with self._writing() as conn:
                 return [self._insert(conn, *item) for item in items]
         except SQLAlchemyError as exc:
             where = items[0][0].source if len(items) == 1 else f"a batch of {len(items)}"
@@ -181,8 +202,7 @@ class SQLStore:
         sources are rebuilt; assertions no document states any more go.
         """
         try:
-            with self.engine.begin() as conn:
-                _one_writer(conn)
+            with self._writing() as conn:
                 conn.execute(documents.update().where(documents.c.id == document.id).values(
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
                     extractor_version=EXTRACTOR_VERSION))
@@ -241,20 +261,17 @@ class SQLStore:
         """Merge entity ``from_id`` into ``into_id`` (recorded, re-applied later)."""
         if into_id == from_id:
             raise StorageError("an entity cannot be merged into itself")
-        with self.engine.begin() as conn:
-            _one_writer(conn)
+        with self._writing() as conn:
             return resolution.merge(conn, into_id, from_id, note)
 
     def split(self, entity_id: int, alias: str, note: str = "") -> int:
         """Move ``alias`` of an entity to a new entity; return the new entity's id."""
-        with self.engine.begin() as conn:
-            _one_writer(conn)
+        with self._writing() as conn:
             return resolution.split(conn, entity_id, alias, note)[0]
 
     def undo_correction(self, correction_id: int) -> dict | None:
         """Mark a correction undone (reprocess to rebuild without it)."""
-        with self.engine.begin() as conn:
-            _one_writer(conn)
+        with self._writing() as conn:
             return resolution.undo(conn, correction_id)
 
     def corrections(self) -> list[dict]:
@@ -633,7 +650,7 @@ class SQLStore:
         return out
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(failures.insert().values(source=_storable(source), stage=stage,
                                                   reason=_storable(reason), at=_now()))
 
