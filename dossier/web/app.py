@@ -10,17 +10,19 @@ Content-Security-Policy with no inline scripts, and uploads are bounded.
 """
 from __future__ import annotations
 
-import hmac
 import json
+import os
 from importlib import resources
 from pathlib import Path
+from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from dossier import query
 from dossier.brief import briefing, strength_chart
@@ -30,10 +32,13 @@ from dossier.graph import build_graph
 from dossier.vocabulary import PREDICATES
 from dossier.store import open_store
 from dossier.store.base import Store
+from dossier.web.security import CSP, Csrf, Guard, RateLimit, bearer_ok
+
+__all__ = ["CSP", "MAX_BODY_BYTES", "create_app"]
 
 MAX_UPLOAD_CHARS = 2_000_000
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+MAX_BODY_BYTES = 5_000_000  # a request body, in bytes: the limit dossier.clean puts on an article
+INGEST_RATE = 10  # ingest requests per minute per client address (DOSSIER_INGEST_RATE)
 ENTITY_TYPES = ("armed_group", "person", "organization", "state", "place")
 MAX_ID = 2**62  # entity ids are SQL integers: larger ones are refused, not looked up
 
@@ -59,10 +64,15 @@ def _graph_library() -> Path | None:
     return folder if (folder / "vis-network.min.js").exists() else None
 
 
-def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
-    """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``)."""
+def create_app(db: str | None = None, token: str | None = None,
+               ingest_rate: int | None = None) -> FastAPI:
+    """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``);
+    ``ingest_rate`` ingest requests a minute per client (``DOSSIER_INGEST_RATE``, 10)."""
     store: Store = open_store(db)
     app = FastAPI(title="Dossier", description="A sourced record of armed groups in the news.")
+    app.add_middleware(Guard, max_body=MAX_BODY_BYTES)
+    limiter = RateLimit(ingest_rate or int(os.environ.get("DOSSIER_INGEST_RATE") or INGEST_RATE))
+    csrf = Csrf()
     here = resources.files("dossier.web")
     templates = Jinja2Templates(directory=str(Path(str(here)) / "templates"))
     app.mount("/static", StaticFiles(directory=str(Path(str(here)) / "static")), name="static")
@@ -70,16 +80,16 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     if vendor is not None:
         app.mount("/vendor/vis", StaticFiles(directory=str(vendor)), name="vis")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    def rate_limited(request: Request) -> None:
+        """Spend one of the client's ingest tokens, or refuse with 429 and Retry-After."""
+        wait = limiter.take(request.client.host if request.client else "unknown")
+        if wait:
+            raise HTTPException(429, "too many ingest requests; try again later",
+                                headers={"Retry-After": RateLimit.retry_after(wait)})
 
-    def page(request: Request, name: str, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"writable": bool(token), **context})
+    def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"writable": bool(token), **context},
+                                          status_code=status_code)
 
     # -- data ----------------------------------------------------------------
     def search_data(q: str, type_: str | None) -> dict:
@@ -138,7 +148,49 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/ingest", response_class=HTMLResponse)
     def ingest_page(request: Request):
-        return page(request, "ingest.html", limit=MAX_UPLOAD_CHARS)
+        cookie = request.cookies.get(Csrf.COOKIE)
+        value = cookie if csrf.valid(cookie) else csrf.new()
+        response = page(request, "ingest.html", limit=MAX_UPLOAD_CHARS, csrf=value)
+        response.set_cookie(Csrf.COOKIE, value, httponly=True, samesite="strict", path="/",
+                            secure=request.url.scheme == "https")
+        return response
+
+    @app.post("/ingest", include_in_schema=False)
+    async def ingest_form(request: Request):
+        """The ingest page's form (URL-encoded): CSRF token, then the write token."""
+        as_json = "application/json" in request.headers.get("accept", "")
+
+        def reply(status: int, message: str, result: dict | None = None) -> Response:
+            if as_json:
+                return JSONResponse(result or {"detail": message}, status_code=status)
+            return page(request, "ingest.html", limit=MAX_UPLOAD_CHARS, message=message,
+                        csrf=request.cookies.get(Csrf.COOKIE, ""), result=result,
+                        status_code=status)
+
+        rate_limited(request)
+        try:
+            fields = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8"),
+                                                    max_num_fields=20).items()}
+        except (UnicodeDecodeError, ValueError):
+            return reply(400, "the form could not be read")
+        if not csrf.check(request.cookies.get(Csrf.COOKIE), fields.get("csrf")):
+            return reply(403, "the form has expired or did not come from this site: reload it")
+        if not token:
+            return reply(401, "this server is read-only: start it with DOSSIER_TOKEN")
+        if not bearer_ok("Bearer " + fields.get("token", ""), token):
+            return reply(401, "a valid token is required")
+        body = fields.get("body", "")
+        try:
+            item = IngestRequest(**{"html" if fields.get("is_html") else "text": body},
+                                 title=fields.get("title") or None,
+                                 url=fields.get("url") or None,
+                                 published=fields.get("published") or None)
+            result = await run_in_threadpool(ingest_item, item)
+        except ValidationError:
+            return reply(422, "a field is too long")
+        except HTTPException as exc:
+            return reply(exc.status_code, str(exc.detail))
+        return reply(201, "Stored" if result["stored"] else "Already stored", result)
 
     @app.get("/document/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: str,
@@ -233,13 +285,18 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def api_entity(entity_id: int = PathParam(ge=1, le=MAX_ID)):
         return json.loads(json.dumps(entity_data(entity_id), default=str))
 
-    @app.post("/api/ingest", status_code=201)
+    @app.post("/api/ingest", status_code=201, dependencies=[Depends(rate_limited)])
     def api_ingest(item: IngestRequest, authorization: str | None = Header(None)):
         if not token:
-            raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "a valid token is required")
+            raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not bearer_ok(authorization, token):
+            raise HTTPException(401, "a valid token is required",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return ingest_item(item)
+
+    def ingest_item(item: IngestRequest) -> dict:
+        """Extract and store one uploaded article."""
         from dossier.assemble import extract
         from dossier.ingest.html import from_html
         from dossier.ingest.dates import parse_date

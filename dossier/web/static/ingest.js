@@ -1,4 +1,4 @@
-// Send the form to POST /api/ingest with the token as a bearer header.
+// Send the form to POST /ingest (with its CSRF token) and show the answer in place.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("ingest-form");
   const result = document.getElementById("ingest-result");
@@ -11,13 +11,9 @@ document.addEventListener("DOMContentLoaded", () => {
       result.textContent = "Too long: the limit is " + form.dataset.limit + " characters.";
       return;
     }
-    const payload = {title: f.get("title") || null, url: f.get("url") || null,
-                     published: f.get("published") || null};
-    payload[f.get("is_html") ? "html" : "text"] = body;
-    const response = await fetch("/api/ingest", {
-      method: "POST", body: JSON.stringify(payload),
-      headers: {"Content-Type": "application/json",
-                "Authorization": "Bearer " + f.get("token")}});
+    const response = await fetch("/ingest", {
+      method: "POST", body: new URLSearchParams(f), credentials: "same-origin",
+      headers: {"Accept": "application/json"}});
     const data = await response.json();
     if (response.ok) {
       result.textContent = (data.stored ? "Stored: " : "Already stored: ") + data.entities +
