@@ -15,10 +15,19 @@ Steps, in order:
    the quotes already open in the paragraph, and a closing mark that slipped
    past its space (``possible, âsaid``) is put back before it
    (``possible,” said``).
-4. **whitespace** — line ends to ``\\n``, odd spaces to plain ones, runs of
+4. **invisible characters** — zero-width characters (U+200B–U+200D, U+2060,
+   U+FEFF) and bidirectional controls (U+200E/F, U+061C, U+202A–U+202E,
+   U+2066–U+2069) are removed, so that ``al-Sha\\u200bbaab`` reads as
+   ``al-Shabaab`` and no name can be displayed reversed.
+5. **whitespace** — line ends to ``\\n``, odd spaces to plain ones, runs of
    spaces collapsed, at most one blank line between paragraphs.
 
 ``clean(clean(x)) == clean(x)``: every step leaves its own output unchanged.
+Cleaning happens before extraction, so every offset is into the cleaned text.
+
+Limits: input over ``MAX_BYTES`` is refused, and so is text holding a run of
+more than ``MAX_SENTENCE_CHARS`` characters with no sentence end or line break
+(the parser and the extractors slow down sharply on such "sentences").
 """
 from __future__ import annotations
 
@@ -33,6 +42,9 @@ from dossier.model import CleanText
 
 MAX_BYTES = 5_000_000
 """Largest article accepted (bytes); longer input is refused, not truncated."""
+MAX_SENTENCE_CHARS = 10_000
+"""Longest run of text with no sentence end (``. ! ? …``) or line break that is
+accepted; a text with a longer one is refused, not split."""
 
 # Tie-break order when charset-normalizer finds several encodings equally good.
 PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "cp1256",
@@ -157,14 +169,25 @@ def _restore_in_paragraph(par: str) -> tuple[str, int]:
 
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]")
+_SENTENCE_RUN = re.compile(r"[^.!?…。！？\n]+")
+
+
+def remove_invisible(text: str) -> tuple[str, int]:
+    """Drop zero-width and bidi control characters; return the text and how many."""
+    text, removed = _INVISIBLE.subn("", text)
+    return text, removed
+
+
+def longest_sentence_run(text: str) -> int:
+    """Length of the longest run with no sentence end or line break (linear time)."""
+    return max((m.end() - m.start() for m in _SENTENCE_RUN.finditer(text)), default=0)
 
 
 def normalize_whitespace(text: str) -> tuple[str, int]:
     """Plain spaces and ``\\n`` line ends, no runs, at most one blank line."""
     before = text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r" *\n *", "\n", text)
@@ -174,19 +197,21 @@ def normalize_whitespace(text: str) -> tuple[str, int]:
 
 
 def clean_text(text: str, encoding: str = "utf-8") -> CleanText:
-    """Clean already-decoded text (steps 2–4 of the module docstring)."""
+    """Clean already-decoded text (steps 2–5 of the module docstring)."""
     text = unicodedata.normalize("NFC", text)
-    repairs = {"unicode": 0, "quote_marks": 0, "whitespace": 0}
+    repairs = {"unicode": 0, "quote_marks": 0, "invisible": 0, "whitespace": 0}
     # A restored mark can complete a mojibake sequence ftfy then reads, so the
     # steps repeat until nothing changes (twice suffices on real text).
     for _ in range(MAX_PASSES):
         text, ftfy_lines = fix_unicode(text)
         text, quotes = restore_lost_quote_marks(text)
+        text, invisible = remove_invisible(text)
         text, whitespace = normalize_whitespace(text)
         repairs["unicode"] += ftfy_lines
         repairs["quote_marks"] += quotes
+        repairs["invisible"] += invisible
         repairs["whitespace"] += whitespace
-        if not (ftfy_lines or quotes or whitespace):
+        if not (ftfy_lines or quotes or invisible or whitespace):
             break
     return CleanText(text=text, encoding=encoding, repairs=repairs)
 
@@ -194,8 +219,8 @@ def clean_text(text: str, encoding: str = "utf-8") -> CleanText:
 def clean(raw: bytes | str, source: str = "<input>") -> CleanText:
     """Decode (when given bytes) and clean one article.
 
-    Raises InputError, naming ``source``, when the bytes are no readable text
-    or nothing is left after cleaning.
+    Raises InputError, naming ``source``, when the bytes are no readable text,
+    nothing is left after cleaning, or a sentence is over ``MAX_SENTENCE_CHARS``.
     """
     if isinstance(raw, bytes):
         text, encoding = decode(raw, source)
@@ -204,4 +229,8 @@ def clean(raw: bytes | str, source: str = "<input>") -> CleanText:
     result = clean_text(text, encoding)
     if not result.text:
         raise InputError(source, "no text left after cleaning")
+    longest = longest_sentence_run(result.text)
+    if longest > MAX_SENTENCE_CHARS:
+        raise InputError(source, f"sentence too long: {longest:,} characters with no sentence "
+                                 f"end or line break (limit {MAX_SENTENCE_CHARS:,})")
     return result

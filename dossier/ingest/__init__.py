@@ -49,7 +49,8 @@ def read_paths(paths: Iterable[str]) -> Iterator[Document | InputError]:
 
 
 def read_file(path: Path) -> Iterator[Document | InputError]:
-    """The articles of one file, chosen by its extension (unknown ones read as text).
+    """The articles of one file, chosen by its extension (unknown ones by their
+    first bytes: markup such as an XML feed as HTML, anything else as text).
 
     JSONL dumps are streamed line by line, whatever their size; other files are
     read whole, up to ``MAX_FILE_BYTES``.
@@ -57,7 +58,7 @@ def read_file(path: Path) -> Iterator[Document | InputError]:
     if READERS.get(path.suffix.lower()) is jsonl.read:
         yield from jsonl.read_stream(path)
         return
-    reader = READERS.get(path.suffix.lower(), text.read)
+    reader = READERS.get(path.suffix.lower())
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -68,7 +69,7 @@ def read_file(path: Path) -> Iterator[Document | InputError]:
     except OSError as exc:
         yield InputError(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    yield from reader(raw, str(path))
+    yield from (reader or _sniff(raw, markup_only=True))(raw, str(path))
 
 
 def _read_stdin() -> Iterator[Document | InputError]:
@@ -76,13 +77,21 @@ def _read_stdin() -> Iterator[Document | InputError]:
     if len(raw) > MAX_FILE_BYTES:
         yield InputError("<stdin>", f"input too large (limit {MAX_FILE_BYTES:,} bytes)")
         return
-    stripped = raw.lstrip()
-    if stripped.startswith(b"{"):
-        yield from jsonl.read(raw, "<stdin>")
-    elif stripped[:15].lower().startswith((b"<!doctype html", b"<html")):
-        yield from html.read(raw, "<stdin>")
-    else:
-        yield from text.read(raw, "<stdin>")
+    yield from _sniff(raw)(raw, "<stdin>")
+
+
+_MARKUP_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<rss", b"<feed")
+
+
+def _sniff(raw: bytes, markup_only: bool = False):
+    """The reader for bytes of no known extension, chosen by how they start:
+    JSON lines (unless ``markup_only``), HTML or XML markup, or else text."""
+    stripped = raw.lstrip()[:16].lower()
+    if stripped.startswith(b"{") and not markup_only:
+        return jsonl.read
+    if stripped.startswith(_MARKUP_STARTS):
+        return html.read
+    return text.read
 
 
 def count_documents(paths: Iterable[str]) -> int | None:

@@ -29,10 +29,17 @@ MIN_ARTICLE_WORDS = 8
 def from_html(markup: str, raw: bytes, source: str, title: str | None = None,
               published: str | None = None, url: str | None = None,
               kind: str = "html") -> Document:
-    """Extract the article from ``markup``; metadata given by the caller wins."""
-    extracted = trafilatura.bare_extraction(
-        markup, url=url, include_comments=False, include_tables=False,
-        with_metadata=True, favor_precision=True)
+    """Extract the article from ``markup``; metadata given by the caller wins.
+
+    Markup too deeply nested for the parser is refused with a reason; XML
+    entities declared in a DTD are never expanded (the page is parsed as HTML).
+    """
+    try:
+        extracted = trafilatura.bare_extraction(
+            markup, url=url, include_comments=False, include_tables=False,
+            with_metadata=True, favor_precision=True)
+    except RecursionError as exc:
+        raise InputError(source, "HTML nested too deeply to read") from exc
     body = getattr(extracted, "text", None) if extracted is not None else None
     if not body or len(body.split()) < MIN_ARTICLE_WORDS or not re.search(r"\w[.!?…]", body):
         raise InputError(source, "HTML holds no article text")
