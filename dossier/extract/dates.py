@@ -7,6 +7,7 @@ article's date is unknown).
 from __future__ import annotations
 
 import re
+from datetime import date as Date
 
 from spacy.tokens import Span
 
@@ -36,10 +37,10 @@ def normalize_date(text: str) -> tuple[str, str, int, int] | None:
                 month = MONTHS[match.group("month")[:3].casefold()]
                 date = f"{year}-{month:02d}"
                 if precision == "day":
-                    day = int(match.group("day"))
-                    if not 1 <= day <= 31:
+                    try:  # an impossible day ("February 30") is no date
+                        date = Date(int(year), month, int(match.group("day"))).isoformat()
+                    except ValueError:
                         continue
-                    date = f"{date}-{day:02d}"
             best = (date, precision, match.start(), match.end())
             if precision != "year":
                 return best  # the fuller forms are tried first
@@ -70,9 +71,12 @@ def resolve_relative(text: str, published: str | None) -> tuple[str, str] | None
     year, month = int(published[:4]), int(published[5:7])
     phrase = text.strip().casefold()
     if phrase in _RELATIVE_YEAR:
-        return str(year + _RELATIVE_YEAR[phrase]), "year"
-    match = _BARE_MONTH.match(text.strip())
-    if match:
+        found, suffix, precision = year + _RELATIVE_YEAR[phrase], "", "year"
+    elif match := _BARE_MONTH.match(text.strip()):
         m = MONTHS[match.group("month")[:3].casefold()]
-        return f"{year if m <= month else year - 1}-{m:02d}", "month"
-    return None
+        found, suffix, precision = (year if m <= month else year - 1), f"-{m:02d}", "month"
+    else:
+        return None
+    if not 1 <= found <= 9999:  # no four-digit year to give
+        return None
+    return f"{found:04d}{suffix}", precision
