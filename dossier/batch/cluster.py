@@ -42,7 +42,6 @@ class RayEngine:
     """Extract in ``workers`` Ray actors (one CPU each)."""
 
     def __init__(self, workers: int, address: str | None = None, in_flight: int | None = None):
-        self.workers = workers
         self.in_flight = in_flight or 2 * workers
         self._temp_dir: str | None = None
         if address is None:

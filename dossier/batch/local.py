@@ -19,8 +19,6 @@ from dossier.model import Document
 class InlineEngine:
     """Extract in this process, one batch at a time."""
 
-    workers = 1
-
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Outcome]]:
         for batch in batches:
             yield extract_batch(batch)
@@ -39,7 +37,6 @@ class ProcessEngine:
     """Extract in ``workers`` processes (spawned: no threads or locks inherited)."""
 
     def __init__(self, workers: int, in_flight: int | None = None):
-        self.workers = workers
         self.in_flight = in_flight or 2 * workers
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=warm_up,

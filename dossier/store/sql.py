@@ -491,23 +491,19 @@ class SQLStore:
         """One row per relation with its sources summed up in SQL (how many, first
         and last report time, whether all are hedged, the best confidence, the
         first source's evidence): what a graph edge needs, without reading every
-        source. touching / among: as in :meth:`assertion_rows`."""
-        if touching is not None:
-            pick = lambda chunk: assertions.c.id.in_(union_all(  # noqa: E731
-                select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
-                select(assertions.c.id).where(assertions.c.object_id.in_(chunk))))
-            chunks, keep = list(_chunks(touching)), None
-        elif among is not None:
-            pick = lambda chunk: assertions.c.subject_id.in_(chunk)  # noqa: E731
-            chunks, keep = list(_chunks(among)), among
-        else:
-            pick, chunks, keep = None, [None], None
+        source. touching: only relations with one of these entities as subject or
+        object; among: only those with both."""
+        ids = touching if touching is not None else among
         out: dict[int, dict] = {}
         with self.engine.connect() as conn:
-            for chunk in chunks:
+            for chunk in (_chunks(ids) if ids is not None else [None]):
                 wanted = select(assertions.c.id).where(assertions.c.kind == "relation")
-                if pick is not None:
-                    wanted = wanted.where(pick(chunk))
+                if touching is not None:  # two indexed lookups rather than one OR
+                    wanted = wanted.where(assertions.c.id.in_(union_all(
+                        select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
+                        select(assertions.c.id).where(assertions.c.object_id.in_(chunk)))))
+                elif among is not None:  # the object is checked below
+                    wanted = wanted.where(assertions.c.subject_id.in_(chunk))
                 summed = (select(sources.c.assertion_id,
                                  func.count().label("n"),
                                  func.min(sources.c.report_time).label("first_reported"),
@@ -527,7 +523,7 @@ class SQLStore:
                     .join(first, first.c.id == summed.c.first_source)
                     .join(documents, documents.c.id == first.c.document_id)).all()
                 for r in rows:
-                    if keep is not None and r.object_id not in keep:
+                    if among is not None and r.object_id not in among:
                         continue
                     out[r.id] = {
                         "id": r.id, "subject_id": r.subject_id, "predicate": r.predicate,
@@ -543,9 +539,8 @@ class SQLStore:
             rows = conn.execute(
                 select(documents.c.id, documents.c.source, documents.c.title,
                        documents.c.published, documents.c.ingested_at)
-                .order_by(func.coalesce(documents.c.published,
-                                        func.substr(cast(documents.c.ingested_at, Text), 1, 10))
-                          .desc(), documents.c.ingested_at.desc(), documents.c.id)
+                .order_by(_report_date().desc(), documents.c.ingested_at.desc(),
+                          documents.c.id)
                 .limit(limit)).all()
         return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at) for r in rows]
 
