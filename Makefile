@@ -6,8 +6,8 @@ DB ?= dossier.db
 
 .PHONY: demo test eval clean-db
 
-## demo: create the venv, install, ingest the bundled samples into ./dossier.db, print a profile
-demo: $(VENV)/.installed
+## demo: create the venv, install the core (no extras), ingest the bundled samples into ./dossier.db, print a profile
+demo: $(VENV)/.core
 	$(BIN)/dossier demo --db $(DB)
 
 ## test: create the venv, install with test extras, run the test suite
@@ -15,14 +15,22 @@ test: $(VENV)/.installed
 	$(BIN)/pytest -q
 
 ## eval: score extraction on the shared dev set
-eval: $(VENV)/.installed
+eval: $(VENV)/.core
 	$(BIN)/dossier eval ../shared/dev
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+
+# The core: what `dossier` needs to run, and nothing more.
+$(VENV)/.core: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
 	touch $@
+
+# The core and the test extra (Ray, Playwright, schemathesis, pandas, hypothesis, ...).
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(VENV)/.core $@
 
 clean-db:
 	rm -f $(DB) $(DB)-wal $(DB)-shm

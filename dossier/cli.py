@@ -124,6 +124,15 @@ def _print_record(record, repairs: dict[str, int]) -> None:
     out.print(table)
 
 
+TimeLimitOption = Annotated[Optional[float], typer.Option(
+    "--time-limit", min=0, help="Seconds one document may take to extract; past it the "
+                                "document is reported and the run goes on (default: "
+                                "pipeline.cfg, 60; 0: none).")]
+
+EXIT_SOME_FAILED = 3
+"""Exit status of an ingest or reprocess that stored documents but lost some."""
+
+
 @app.command("ingest")
 def ingest_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
@@ -138,8 +147,14 @@ def ingest_cli(
              "instance on this machine.")] = None,
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, help="Documents per unit of work and per transaction.")] = 32,
+    time_limit: TimeLimitOption = None,
 ) -> None:
-    """Read articles, extract them and store the records (reruns skip what is stored)."""
+    """Read articles, extract them and store the records (reruns skip what is stored).
+
+    Exit status: 0 when every document was stored (or already was), 3 when some
+    failed (each is named, and recorded in the store), 1 when none was stored,
+    130 on Ctrl-C (committed batches stay; a rerun resumes).
+    """
     from dossier.batch import ENGINES, open_engine
     from dossier.batch.ingest import ingest
     from dossier.store import open_store
@@ -148,7 +163,7 @@ def ingest_cli(
         raise _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     try:
         store = open_store(db)
-        runner = open_engine(engine, workers, address)
+        runner = open_engine(engine, workers, address, time_limit)
     except DossierError as exc:
         raise _fail(str(exc))
     try:
@@ -163,6 +178,10 @@ def ingest_cli(
 
             report = ingest(paths, store, engine=runner, batch_size=batch_size,
                             on_progress=on_progress, on_failure=on_failure)
+    except KeyboardInterrupt:
+        raise _interrupted(runner, store)
+    except DossierError as exc:  # the run itself cannot go on (a worker cannot start)
+        raise _fail(f"{exc}; committed batches are kept, rerun to resume")
     finally:
         runner.close()
     counts = store.counts()
@@ -173,9 +192,34 @@ def ingest_cli(
     if any(report.repairs.values()):
         out.print("text repairs: " + ", ".join(f"{kind.replace('_', ' ')} {n}"
                                                for kind, n in report.repairs.items() if n))
+    _print_failure_reasons(report)
     store.close()
+    _exit_on_failures(report)
+
+
+def _exit_on_failures(report) -> None:
+    """Exit 1 when nothing was stored, 3 when some documents failed; else return."""
     if not report.ok:
         raise typer.Exit(1)
+    if report.counts["failed"]:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _print_failure_reasons(report) -> None:
+    """How many documents failed, by reason, most common first."""
+    if report.reasons:
+        out.print("failed: " + "; ".join(f"{n} {escape(reason)}"
+                                         for reason, n in report.reasons.most_common()))
+
+
+def _interrupted(runner, store) -> typer.Exit:
+    """Ctrl-C: stop the workers, keep what was committed, say how to go on."""
+    runner.close()
+    documents = store.counts()["documents"]
+    store.close()
+    err.print(f"interrupted: the store holds {documents} documents (every committed batch); "
+              "run the same command again to resume")
+    return typer.Exit(130)
 
 
 @app.command("reprocess")
@@ -183,26 +227,33 @@ def reprocess_cli(
     db: DbOption = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0,
                                          help="Extraction processes (0: in this one).")] = 1,
+    time_limit: TimeLimitOption = None,
 ) -> None:
-    """Re-extract every stored document with the current extractors (no re-ingest)."""
+    """Re-extract every stored document with the current extractors (no re-ingest).
+
+    A document that fails keeps what was extracted from it before. Exit status
+    as for ``ingest``.
+    """
     from dossier.batch import open_engine
     from dossier.batch.ingest import reprocess
     store = _existing_store(db)
-    runner = open_engine("local", workers)
+    runner = open_engine("local", workers, time_limit=time_limit)
     try:
         with _progress(rate=True) as progress:
             task = progress.add_task("reprocessing", total=None)
             report = reprocess(store, engine=runner, on_progress=lambda d, t: progress.update(
                 task, completed=d, total=t), on_failure=lambda e: progress.console.print(
                 f"[red]skipped[/red] {escape(str(e))}"))
+    except KeyboardInterrupt:
+        raise _interrupted(runner, store)
     finally:
         runner.close()
     counts = store.counts()
     out.print(f"reprocessed {report.counts['stored']} documents, {report.counts['failed']} "
               f"failed; {counts['entities']} entities")
+    _print_failure_reasons(report)
     store.close()
-    if report.failures and not report.stored:
-        raise typer.Exit(1)
+    _exit_on_failures(report)
 
 
 @app.command("show")

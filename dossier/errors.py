@@ -5,10 +5,12 @@
      │                      no article text, malformed JSONL line, too large)
      ├── VocabularyError    a data file under ``dossier/vocab`` is malformed
      ├── StorageError       the store cannot be opened, migrated or written
-     └── ExportError        an export cannot be written
+     ├── ExportError        an export cannot be written
+     └── ExtractionTimeout  one document's extraction ran past its time limit
 
 Each message says what was wrong, where (file, line, key) and, where it helps,
-what to do about it.
+what to do about it. Every one survives pickling with its fields, so an error
+raised in a worker process or a Ray actor reaches the parent intact.
 """
 
 
@@ -22,7 +24,10 @@ class InputError(DossierError):
     def __init__(self, source: str, reason: str):
         self.source = source
         self.reason = reason
-        super().__init__(f"{source}: {reason}")
+        super().__init__(source, reason)  # args rebuild the error when unpickled
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
 
 
 class VocabularyError(DossierError):
@@ -35,3 +40,14 @@ class StorageError(DossierError):
 
 class ExportError(DossierError):
     """An export could not be written."""
+
+
+class ExtractionTimeout(DossierError):
+    """Extraction of one document ran past ``seconds`` (``pipeline.cfg`` [limits])."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(seconds)
+
+    def __str__(self) -> str:
+        return f"extraction exceeded {self.seconds:g} s"

@@ -30,6 +30,11 @@ def max_chars() -> int:
     return config().getint("limits", "max_chars")
 
 
+def extract_seconds() -> float | None:
+    """How long one document may take to extract (None: no limit)."""
+    return config().getfloat("limits", "extract_seconds", fallback=60.0) or None
+
+
 @lru_cache(maxsize=1)
 def load() -> Language:
     """Load the model and add Dossier's components (cached per process)."""

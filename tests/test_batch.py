@@ -15,6 +15,7 @@ from dossier.batch import open_engine
 from dossier.batch.ingest import REPORT_NAMES, IngestReport, ingest
 from dossier.store import open_store
 from snapshot import snapshot
+from processes import assert_gone, descendants
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,10 @@ def test_killed_ingest_resumes_to_the_same_store(corpus, reference, tmp_path):
     while _documents(db) < 8 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert run.poll() is None, "the run ended before it could be killed"
+    workers = descendants(run.pid)
     run.send_signal(signal.SIGKILL)
     run.wait()
+    assert_gone(workers)  # the workers end with their parent
     stored_at_kill = _documents(db)
     assert 8 <= stored_at_kill < 60
 

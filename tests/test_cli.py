@@ -130,8 +130,9 @@ def test_ingest_folder_with_good_and_bad_file(runner, iskp_copy, tmp_path):
     bad = iskp_copy.parent / "broken.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     result = runner.invoke(app, ["ingest", str(iskp_copy.parent), "--db", db_url(tmp_path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # stored, but not everything
     assert squash(f"skipped {bad}: binary data") in squash(result.stderr)
+    assert "failed: 1 binary data, not text" in words(result.stdout)
     assert str(iskp_copy) not in squash(result.stderr)
     assert "stored 1 new, 0 already stored, 1 failed" in words(result.stdout)
     assert "the store now holds 1 documents" in words(result.stdout)

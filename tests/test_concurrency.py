@@ -22,6 +22,7 @@ from corpus import generator, write_jsonl
 from dossier.batch.ingest import ingest
 from dossier.store import open_store
 from dossier.store.schema import entities, failures, mentions
+from processes import assert_gone, descendants
 
 ARTICLES = 24
 
@@ -50,24 +51,27 @@ def _mentions_by_document(store) -> dict[str, int]:
 
 def _ingest_command(path, url: str) -> list[str]:
     return [sys.executable, "-m", "dossier", "ingest", str(path), "--db", url,
-            "--workers", "0", "--batch-size", "4"]
+            "--batch-size", "4"]
 
 
 def test_kill_9_twenty_times_then_rerun(articles, mentions_by_document, tmp_path):
     db = tmp_path / "killed.db"
     url = f"sqlite:///{db}"
     rng = random.Random(9)
-    stored = []
+    stored, workers = [], []
     for _ in range(20):
         run = subprocess.Popen(_ingest_command(articles, url), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(1.5, 5.0))  # start-up, reading, extracting or writing
+        workers += descendants(run.pid)
         run.send_signal(signal.SIGKILL)
         run.wait()
         with sqlite3.connect(db, timeout=30) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             stored.append(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
     assert stored == sorted(stored), "a kill never loses what was committed"
+    assert workers, "the runs had worker processes when they were killed"
+    assert_gone(workers)  # every worker ended with its parent
     rerun = subprocess.run(_ingest_command(articles, url), capture_output=True, text=True,
                            timeout=300)
     assert rerun.returncode == 0, rerun.stderr

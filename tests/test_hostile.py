@@ -19,6 +19,7 @@ import pytest
 
 from dossier import ingest as ingest_module
 from dossier.assemble import extract
+from dossier.batch import open_engine
 from dossier.batch.ingest import ingest
 from dossier.clean import MAX_SENTENCE_CHARS, clean
 from dossier.ingest import jsonl
@@ -64,10 +65,12 @@ def corpus(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     return folder, make_hostile.make(folder)
 
 
-@pytest.fixture(scope="module")
-def run(corpus, tmp_path_factory, nlp):
-    """The whole corpus and one good article ingested in one batch; the model is
-    loaded beforehand so the memory measured is the batch's own."""
+@pytest.fixture(scope="module", params=[0, 2], ids=["in-process", "2-worker-processes"])
+def run(request, corpus, tmp_path_factory, nlp):
+    """The whole corpus and one good article ingested in one batch, in this
+    process and through the default worker processes (where every failure
+    crosses a process boundary); the model is loaded beforehand so the memory
+    measured is the batch's own."""
     folder, expected = corpus
     good = tmp_path_factory.mktemp("good") / "kabul-crossing.txt"
     good.write_text(GOOD, encoding="utf-8")
@@ -78,9 +81,11 @@ def run(corpus, tmp_path_factory, nlp):
     store = open_store(str(db))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     started = time.monotonic()
+    engine = open_engine("local", workers=request.param)
     try:
-        report = ingest(paths + [str(good)], store)
+        report = ingest(paths + [str(good)], store, engine=engine)
     finally:
+        engine.close()
         store.close()
     seconds = time.monotonic() - started
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before

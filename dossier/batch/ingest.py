@@ -14,6 +14,8 @@ actors; see :mod:`dossier.batch.local` and :mod:`dossier.batch.cluster`):
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -22,6 +24,7 @@ from dossier.batch.work import Extracted, Outcome
 from dossier.errors import InputError, StorageError
 from dossier.ingest import count_documents, html, jsonl, read_paths, text
 from dossier.model import Document
+from dossier.nlp import extract_seconds
 from dossier.store.base import Store
 
 BATCH_SIZE = 32
@@ -37,6 +40,7 @@ class IngestReport:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[InputError] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)  # failures by kind of reason
     repairs: dict[str, int] = field(default_factory=dict)  # summed over stored documents
     counts: dict[str, int] = field(default_factory=lambda: {
         "stored": 0, "duplicates": 0, "failed": 0})
@@ -48,9 +52,21 @@ class IngestReport:
 
     def note(self, kind: str, item: str | InputError) -> None:
         self.counts["failed" if kind == "failures" else kind] += 1
+        if isinstance(item, InputError):
+            self.reasons[reason_kind(item.reason)] += 1
         listed = getattr(self, kind)
         if len(listed) < REPORT_NAMES:
             listed.append(item)
+
+
+def reason_kind(reason: str) -> str:
+    """A failure's reason without its particulars, to count failures by kind:
+    "worker killed by signal 9 (SIGKILL) while extracting a.jsonl:3" →
+    "worker killed by signal 9 (SIGKILL)"; "not valid JSON (Expecting …)" →
+    "not valid JSON"."""
+    kind = reason.split(" while extracting ", 1)[0]
+    kind = re.split(r": | \((?!SIG)", kind, maxsplit=1)[0]
+    return kind.strip() or reason
 
 
 class _Progress:
@@ -106,7 +122,7 @@ def ingest(paths: Iterable[str], store: Store, engine=None, batch_size: int = BA
                 batch = []
         yield from _unstored(batch, store, duplicate)
 
-    engine = engine or InlineEngine()
+    engine = engine or InlineEngine(extract_seconds())
     for outcomes in engine.map(new_batches()):
         extracted = [o for o in outcomes if not isinstance(o, InputError)]
         for outcome in outcomes:
@@ -168,6 +184,7 @@ def reprocess(store: Store, engine=None, batch_size: int = BATCH_SIZE,
 
     def fail(error: InputError) -> None:
         report.note("failures", error)
+        store.add_failure(error.source, "reprocess", error.reason)
         if on_failure:
             on_failure(error)
         progress.advance()
@@ -186,7 +203,7 @@ def reprocess(store: Store, engine=None, batch_size: int = BATCH_SIZE,
         if batch:
             yield batch
 
-    engine = engine or InlineEngine()
+    engine = engine or InlineEngine(extract_seconds())
     for outcomes in engine.map(batches()):
         for outcome in outcomes:
             if isinstance(outcome, InputError):
