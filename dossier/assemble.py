@@ -27,11 +27,17 @@ from dossier.model import CleanText, Document, Record
 EXTRACTOR_VERSION = "dossier.extract.v1"
 
 
+def entities_of(doc: Doc) -> tuple[list, Antecedents]:
+    """The entities of a processed Doc and the reference resolver over them."""
+    vocab = vocabulary.load()
+    ents = group_entities(doc._.mentions, vocab.shapes, doc_text(doc))
+    return ents, Antecedents(doc, ents, vocab.lexicons, vocab.demonym_index())
+
+
 def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     """Assemble the record of one document from its processed Doc."""
     vocab = vocabulary.load()
-    ents = group_entities(doc._.mentions, vocab.shapes, doc_text(doc))
-    antecedents = Antecedents(doc, ents, vocab.lexicons)
+    ents, antecedents = entities_of(doc)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))

@@ -29,9 +29,11 @@ _DETERMINERS = {"the", "this", "that", "these", "those"}
 class Antecedents:
     """Resolve tokens of one Doc to the entities of its record."""
 
-    def __init__(self, doc: Doc, entities: Iterable[Entity], lexicons: Lexicons):
+    def __init__(self, doc: Doc, entities: Iterable[Entity], lexicons: Lexicons,
+                 demonyms: dict[str, str] | None = None):
         self.doc = doc
         self.lexicons = lexicons
+        self.demonyms = demonyms or {}
         self.by_id = {e.id: e for e in entities}
         self.mentions = sorted((s, e, ent.id) for ent in self.by_id.values()
                                for s, e in ent.mentions)
@@ -102,6 +104,13 @@ class Antecedents:
         if not hasattr(self, "_starts_cache"):
             self._starts_cache = [s.start_char for s in self.doc.sents]
         return self._starts_cache
+
+    def state_by_demonym(self, token: Token) -> Entity | None:
+        """"Syrian", "Turkish" → the state entity of this document, if it has one."""
+        state_id = self.demonyms.get(name_key(token.text))
+        if state_id is None or not token.text[:1].isupper():
+            return None
+        return next((e for e in self.by_id.values() if e.kb_id == state_id), None)
 
     # -- tokens ------------------------------------------------------------
     def resolve(self, token: Token) -> Entity | None:

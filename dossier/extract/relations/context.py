@@ -113,11 +113,7 @@ class RelationContext:
         return found
 
     def _demonym_state(self, token: Token) -> Entity | None:
-        """"Syrian", "Turkish" → the state entity of this document, if it has one."""
-        state_id = self.demonyms.get(name_key(token.text))
-        if state_id is None or not token.text[:1].isupper():
-            return None
-        return next((e for e in self.ants.by_id.values() if e.kb_id == state_id), None)
+        return self.ants.state_by_demonym(token)
 
     # -- rules -------------------------------------------------------------
     def clause_subjects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:

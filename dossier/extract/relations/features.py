@@ -1,0 +1,160 @@
+"""What the relation model sees of a candidate pair.
+
+Sparse features (strings, hashed into a fixed number of columns so the model
+has a fixed size): the two entity types, the link, the distance, the words
+between and around the two mentions (lemmas, alone and with the types), the
+dependency path between them, cue-lexicon hits (``vocab/relations.yaml``),
+hedges, and the rules' own votes for the pair. Dense features: the spaCy model's
+contextual token vectors (``doc.tensor``, the tok2vec output) averaged over the
+subject, the object and the words between.
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+from spacy.tokens import Doc, Span, Token
+
+from dossier.extract.relations.candidates import Candidate
+from dossier.vocabulary import Lexicons
+
+HASH_BITS = 16
+COLUMNS = 1 << HASH_BITS
+"""Hashed sparse columns; the dense block follows them."""
+MAX_BETWEEN = 40
+"""Tokens between the mentions beyond which the words between are not listed."""
+WINDOW = 3
+"""Tokens read before the first mention and after the last."""
+
+
+def column(feature: str) -> int:
+    """The column of a sparse feature: a stable hash, the same in every process."""
+    return zlib.crc32(feature.encode("utf-8")) & (COLUMNS - 1)
+
+
+def dense_size(doc: Doc) -> int:
+    width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.size else 0
+    return 3 * width
+
+
+_CUES: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def _cue_index(lexicons: Lexicons) -> dict[str, frozenset[str]]:
+    """Cue word (lemma) → the predicates it cues (built once per vocabulary)."""
+    if id(lexicons) in _CUES:
+        return _CUES[id(lexicons)]
+    index: dict[str, set[str]] = {}
+    for predicate, kinds in lexicons.relations.items():
+        for words in kinds.values():
+            for entry in words:
+                for word in entry.casefold().lstrip("-").replace("-", " ").split():
+                    index.setdefault(word, set()).add(predicate)
+    _CUES[id(lexicons)] = {k: frozenset(v) for k, v in index.items()}
+    return _CUES[id(lexicons)]
+
+
+def _span(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _bucket(n: int) -> str:
+    for limit in (0, 1, 2, 3, 5, 8, 12, 20, 40):
+        if n <= limit:
+            return str(limit)
+    return "more"
+
+
+def sparse(candidate: Candidate, doc: Doc, lexicons: Lexicons,
+           votes: dict[tuple[str, str], set[str]]) -> list[str]:
+    """The sparse features of one candidate, as strings."""
+    subject = _span(doc, *candidate.subject_at)
+    obj = _span(doc, *candidate.object_at)
+    types = f"{candidate.subject.type}>{candidate.object.type}"
+    out = [f"types={types}", f"link={candidate.link}", f"link={candidate.link}|{types}"]
+    for predicate in votes.get((candidate.subject.id, candidate.object.id), ()):
+        out += [f"rule={predicate}", f"rule={predicate}|{types}"]
+    for predicate in votes.get((candidate.object.id, candidate.subject.id), ()):
+        out.append(f"rule_reversed={predicate}")
+    if subject is None or obj is None:
+        return out
+    first, last = (subject, obj) if subject.start <= obj.start else (obj, subject)
+    out.append("order=subject_first" if first is subject else "order=object_first")
+    gap = max(0, last.start - first.end)
+    out += [f"gap={_bucket(gap)}", f"gap={_bucket(gap)}|{types}"]
+    cues = _cue_index(lexicons)
+    hedges = lexicons.hedges
+    between = doc[first.end:last.start] if gap <= MAX_BETWEEN else doc[first.end:first.end]
+    for token in between:
+        if token.is_punct and token.text not in (",", "(", "—", "–", "-"):
+            continue
+        lemma = token.lemma_.casefold()
+        out += [f"between={lemma}", f"between={lemma}|{types}"]
+        for predicate in cues.get(lemma, ()):
+            out += [f"cue={predicate}", f"cue={predicate}|{types}"]
+        if lemma in hedges:
+            out.append("hedge_between")
+    for token in doc[max(first.sent.start, first.start - WINDOW):first.start]:
+        lemma = token.lemma_.casefold()
+        out += [f"before={lemma}", f"before={lemma}|{types}"]
+        for predicate in cues.get(lemma, ()):
+            out.append(f"cue_before={predicate}|{types}")
+    for token in doc[last.end:min(last.sent.end, last.end + WINDOW)]:
+        lemma = token.lemma_.casefold()
+        out += [f"after={lemma}", f"after={lemma}|{types}"]
+        for predicate in cues.get(lemma, ()):
+            out.append(f"cue_after={predicate}|{types}")
+    if first.sent == last.sent:
+        path = _path(first.root, last.root)
+        if path:
+            out += [f"path={path}", f"path={path}|{types}"]
+            for step in path.split(" "):
+                out.append(f"step={step}|{types}")
+    else:
+        out.append(f"sentences_apart|{types}")
+    return out
+
+
+def _path(a: Token, b: Token) -> str:
+    """The dependency path from ``a`` up to the common head and down to ``b``:
+    labels, with the lemma of each head passed ("nsubj< fight >dobj")."""
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    common = next((t for t in up_a if t in up_b), None)
+    if common is None:
+        return ""
+    left = up_a[:up_a.index(common)]
+    right = up_b[:up_b.index(common)]
+    if len(left) + len(right) > 8:
+        return "long"
+    steps = [f"{t.dep_}<" for t in left] + [common.lemma_.casefold()] + \
+        [f">{t.dep_}" for t in reversed(right)]
+    return " ".join(steps)
+
+
+def dense(candidate: Candidate, doc: Doc) -> np.ndarray:
+    """Mean contextual vectors of the subject, the object and the words between."""
+    width = dense_size(doc) // 3
+    out = np.zeros(3 * width, dtype=np.float32)
+    if not width:
+        return out
+    subject = _span(doc, *candidate.subject_at)
+    obj = _span(doc, *candidate.object_at)
+    for k, span in enumerate((subject, obj)):
+        if span is not None and len(span):
+            out[k * width:(k + 1) * width] = doc.tensor[span.start:span.end].mean(axis=0)
+    if subject is not None and obj is not None:
+        first, last = (subject, obj) if subject.start <= obj.start else (obj, subject)
+        if first.end < last.start and last.start - first.end <= MAX_BETWEEN:
+            out[2 * width:] = doc.tensor[first.end:last.start].mean(axis=0)
+    return out
+
+
+def rule_votes(relations: list[dict]) -> dict[tuple[str, str], set[str]]:
+    """(subject id, object id) → predicates the rules found (symmetric ones both ways)."""
+    votes: dict[tuple[str, str], set[str]] = {}
+    for r in relations:
+        votes.setdefault((r["subject"], r["object"]), set()).add(r["predicate"])
+        if r["predicate"] in ("allied_with", "adversary_of"):
+            votes.setdefault((r["object"], r["subject"]), set()).add(r["predicate"])
+    return votes

@@ -1,0 +1,146 @@
+"""The learned relation layer: a linear model over candidate pairs.
+
+The model (``dossier/models/relations.npz``, built by ``dossier train``; see
+``dossier/models/RELATIONS.md``) scores each candidate pair for every predicate
+and for "none". A pair becomes a relation when its best predicate scores at
+least the model's threshold and the types fit the predicate; the rules'
+relations are kept as they are (they are the model's features too). Inference
+needs numpy only; it is deterministic.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from spacy.tokens import Doc
+
+from dossier import schema
+from dossier.extract.antecedents import Antecedents
+from dossier.extract.relations.candidates import Candidate, candidates
+from dossier.extract.relations.context import hedged, since
+from dossier.extract.relations.features import COLUMNS, column, dense, rule_votes, sparse
+from dossier.vocabulary import Lexicons
+
+MODEL_NAME = "relations.npz"
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """Weights of a multinomial logistic regression over hashed + dense features."""
+
+    classes: tuple[str, ...]
+    weights: np.ndarray  # classes × (COLUMNS + dense width)
+    bias: np.ndarray  # classes
+    dense_mean: np.ndarray
+    dense_scale: np.ndarray
+    threshold: float
+    digest: str  # sha256 of the model file: part of the extractor version
+
+    def probabilities(self, rows: list[tuple[list[str], np.ndarray]]) -> np.ndarray:
+        """Class probabilities, one row per candidate (its sparse and dense features)."""
+        if not rows:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        scores = np.empty((len(rows), len(self.classes)), dtype=np.float64)
+        dense_weights = self.weights[:, COLUMNS:]
+        for i, (features, vector) in enumerate(rows):
+            columns = np.fromiter((column(f) for f in features), dtype=np.int64,
+                                  count=len(features))
+            standard = (vector - self.dense_mean) / self.dense_scale
+            scores[i] = self.weights[:, columns].sum(axis=1) + dense_weights @ standard + self.bias
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def save(self, path) -> None:
+        np.savez_compressed(path, classes=np.array(self.classes), weights=self.weights,
+                            bias=self.bias, dense_mean=self.dense_mean,
+                            dense_scale=self.dense_scale, threshold=np.array(self.threshold))
+
+
+def read_model(path) -> RelationModel:
+    raw = open(path, "rb").read()
+    with np.load(path, allow_pickle=False) as data:
+        return RelationModel(tuple(str(c) for c in data["classes"]),
+                             data["weights"].astype(np.float32), data["bias"].astype(np.float64),
+                             data["dense_mean"].astype(np.float32),
+                             data["dense_scale"].astype(np.float32),
+                             float(data["threshold"]), hashlib.sha256(raw).hexdigest())
+
+
+@lru_cache(maxsize=1)
+def shipped() -> RelationModel | None:
+    """The model shipped in the package, or None when there is none."""
+    path = resources.files("dossier").joinpath("models", MODEL_NAME)
+    if not path.is_file():
+        return None
+    with resources.as_file(path) as real:
+        return read_model(real)
+
+
+def featurize(doc: Doc, found: list[Candidate], lexicons: Lexicons,
+              rule_relations: list[dict]) -> list[tuple[list[str], np.ndarray]]:
+    votes = rule_votes(rule_relations)
+    return [(sparse(c, doc, lexicons, votes), dense(c, doc)) for c in found]
+
+
+def decide(model: RelationModel, found: list[Candidate], probabilities: np.ndarray,
+           threshold: float | None = None) -> list[tuple[Candidate, str, float]]:
+    """The (candidate, predicate, probability) the model asserts: the best
+    predicate per candidate above the threshold, types fitting, each pair once."""
+    threshold = model.threshold if threshold is None else threshold
+    predicates = schema.load().predicates
+    best: dict[tuple[str, str, str], tuple[Candidate, str, float]] = {}
+    for candidate, row in zip(found, probabilities):
+        for k in np.argsort(-row):
+            name = model.classes[k]
+            if name == NONE:
+                continue
+            if row[k] < threshold:
+                break
+            if not predicates[name].fits(candidate.subject.type, candidate.object.type):
+                continue
+            a, b = candidate.subject.id, candidate.object.id
+            key = (min(a, b), name, max(a, b)) if predicates[name].symmetric else (a, name, b)
+            if key not in best or best[key][2] < row[k]:
+                best[key] = (candidate, name, float(row[k]))
+            break
+    return list(best.values())
+
+
+def model_relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
+                    rule_relations: list[dict], model: RelationModel | None = None
+                    ) -> list[dict]:
+    """Relations the model adds to the rules' (none when no model is shipped)."""
+    model = model or shipped()
+    if model is None:
+        return []
+    found = candidates(doc, antecedents)
+    probabilities = model.probabilities(featurize(doc, found, lexicons, rule_relations))
+    return as_relations(doc, decide(model, found, probabilities), lexicons, rule_relations)
+
+
+def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons: Lexicons,
+                 rule_relations: list[dict]) -> list[dict]:
+    """Decisions as record relations, leaving out pairs the rules already tie."""
+    symmetric = schema.load().symmetric
+    known = {(r["subject"], r["predicate"], r["object"]) for r in rule_relations}
+    known |= {(r["object"], r["predicate"], r["subject"]) for r in rule_relations
+              if r["predicate"] in symmetric}
+    out = []
+    for candidate, predicate, probability in decided:
+        a, b = candidate.subject.id, candidate.object.id
+        if (a, predicate, b) in known:
+            continue
+        if predicate in symmetric and b < a:
+            a, b = b, a
+        span = doc.char_span(*candidate.evidence, alignment_mode="expand")
+        out.append({"subject": a, "predicate": predicate, "object": b,
+                    "since": since(span) if span is not None else None,
+                    "evidence": list(candidate.evidence),
+                    "confidence": round(probability, 3),
+                    "hedged": hedged(span, lexicons) if span is not None else False})
+    return out
