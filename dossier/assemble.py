@@ -41,7 +41,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))
-    found_relations = tuple(relations(doc, antecedents, vocab.lexicons, vocab.demonym_index(),
+    found_relations = tuple(relations(doc, antecedents, vocab.lexicons,
                                       vocab.shapes))
     meta = {
         "id": document.id,
@@ -57,7 +57,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
 
 def prepare(document: Document) -> CleanText:
     """Clean a document's text; raise InputError naming its source when unreadable."""
-    source = document.source or document.id[:12]
+    source = document.label
     cleaned = clean(document.body if document.body is not None else document.raw, source)
     limit = nlp_module.max_chars()
     if len(cleaned.text) > limit:

@@ -41,6 +41,11 @@ class Document:
     def id(self) -> str:
         return document_id(self.raw)
 
+    @property
+    def label(self) -> str:
+        """How the document is named in errors and in the failures table."""
+        return self.source or self.id[:12]
+
 
 @dataclass(frozen=True)
 class CleanText:

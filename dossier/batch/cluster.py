@@ -27,7 +27,7 @@ import threading
 from dossier.batch.reaper import Reaper
 from dossier.batch.supervise import EngineClosed, Supervisor, WorkerLost
 from dossier.batch.work import Outcome, extract_batch, warm_up
-from dossier.errors import DossierError
+from dossier.errors import DossierError, ExtractionTimeout
 from dossier.model import Document
 
 LOCAL_OBJECT_STORE_BYTES = 200 * 1024 * 1024
@@ -71,7 +71,7 @@ class RaySlot:
             return self._ray.get(actor.extract.remote(documents), timeout=budget)
         except GetTimeoutError:
             self._forget(actor, kill=True)
-            raise WorkerLost(f"extraction exceeded {self.time_limit:g} s") from None
+            raise WorkerLost(str(ExtractionTimeout(self.time_limit)), timed_out=True) from None
         except RayActorError as exc:
             self._forget(actor, kill=False)
             if self._closed:

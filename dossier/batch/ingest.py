@@ -170,7 +170,7 @@ def _write(store: Store, extracted: list[Extracted],
             written.append((item, store.add(*item)))
         except StorageError as exc:
             document = item[0]
-            fail(InputError(document.source or document.id[:12], f"could not be stored: {exc}"))
+            fail(InputError(document.label, f"could not be stored: {exc}"))
     return written
 
 
@@ -219,9 +219,9 @@ def _read_again(old: Document) -> Document | InputError:
     """A stored document read again from its raw bytes; the stored metadata wins
     (it may have come from the ingest call, not the bytes)."""
     reader = {"html": html.read, "jsonl": jsonl.read}.get(old.kind, text.read)
-    fresh = next(iter(reader(old.raw, old.source or old.id[:12])), None)
+    fresh = next(iter(reader(old.raw, old.label)), None)
     if isinstance(fresh, InputError) or fresh is None:
-        return fresh or InputError(old.source or old.id[:12], "cannot be read again")
+        return fresh or InputError(old.label, "cannot be read again")
     return replace(fresh, source=old.source, title=old.title or fresh.title,
                    published=old.published or fresh.published)
 

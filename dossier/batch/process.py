@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 
 from dossier.batch.supervise import EngineClosed, WorkerLost, exit_reason
 from dossier.batch.work import Outcome, extract_stream, warm_up
-from dossier.errors import DossierError, InputError
+from dossier.errors import DossierError, ExtractionTimeout, InputError
 from dossier.model import Document
 
 BATCHES_PER_WORKER = 500
@@ -88,7 +88,7 @@ class ProcessSlot:
         if self._closed:
             raise EngineClosed("the engine was closed")
         if how == "overrun":
-            raise WorkerLost(f"extraction exceeded {self.time_limit:g} s", done)
+            raise WorkerLost(str(ExtractionTimeout(self.time_limit)), done, timed_out=True)
         raise WorkerLost(exit_reason(exitcode), done)
 
     def _start(self, last_try: bool = False) -> None:
@@ -163,8 +163,7 @@ def _send(conn: Connection, message: tuple) -> None:
         conn.send(message)
     except (TypeError, ValueError, AttributeError, RecursionError) as exc:
         _, index, outcome = message
-        source = outcome.source if isinstance(outcome, InputError) else \
-            (outcome[0].source or outcome[0].id[:12])
+        source = outcome.source if isinstance(outcome, InputError) else outcome[0].label
         conn.send(("result", index, InputError(source, f"result could not be sent back: {exc}")))
 
 

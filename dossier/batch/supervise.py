@@ -19,18 +19,21 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
-from dossier.batch.work import Outcome, source_of
+from dossier.batch.work import Outcome
 from dossier.errors import DossierError, InputError
 from dossier.model import Document
 
 
 class WorkerLost(DossierError):
-    """A worker died or overran its deadline; ``done`` holds what it finished."""
+    """A worker died or overran its deadline (``timed_out``); ``done`` holds what
+    it finished."""
 
-    def __init__(self, reason: str, done: dict[int, Outcome] | None = None):
+    def __init__(self, reason: str, done: dict[int, Outcome] | None = None,
+                 timed_out: bool = False):
         self.reason = reason
         self.done = done or {}
-        super().__init__(reason, self.done)
+        self.timed_out = timed_out
+        super().__init__(reason, self.done, timed_out)
 
     def __str__(self) -> str:
         return self.reason
@@ -79,8 +82,8 @@ def run_isolating(slot: Slot, documents: list[Document]) -> list[Outcome]:
 
 
 def _lost_document(document: Document, lost: WorkerLost) -> InputError:
-    source = source_of(document)
-    if lost.reason.startswith("extraction exceeded"):
+    source = document.label
+    if lost.timed_out:
         return InputError(source, lost.reason)
     return InputError(source, f"{lost.reason} while extracting {source}")
 

@@ -45,11 +45,6 @@ def warm_up() -> None:
     nlp_module.load()
 
 
-def source_of(document: Document) -> str:
-    """How a document is named in errors and in the failures table."""
-    return document.source or document.id[:12]
-
-
 def extract_batch(documents: list[Document], time_limit: float | None = None) -> list[Outcome]:
     """The record of each document, in order, or the InputError that stopped it."""
     outcomes: list[Outcome | None] = [None] * len(documents)
@@ -96,9 +91,9 @@ def _extract_alone(document: Document, cleaned: CleanText, time_limit: float | N
             hook(document)
             return next(extract_many([(document, cleaned)]))
     except ExtractionTimeout as exc:
-        return InputError(source_of(document), str(exc))
+        return InputError(document.label, str(exc))
     except Exception as exc:  # noqa: BLE001 — reported with its source; the batch goes on
-        return InputError(source_of(document),
+        return InputError(document.label,
                           f"extraction failed: {type(exc).__name__}: {exc}")
 
 

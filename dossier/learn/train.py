@@ -101,18 +101,6 @@ def fit(train: Examples, threshold: float = 0.5) -> RelationModel:
                          mean.astype(np.float32), scale.astype(np.float32), threshold, digest="")
 
 
-def predicted_record(parsed: Parsed, model: RelationModel | None, found: list[Candidate],
-                     rows, threshold: float | None = None) -> dict:
-    """The document's record with the model's relations added to the rules'."""
-    rules = list(parsed.record.relations)
-    added = []
-    if model is not None:
-        probabilities = model.probabilities(rows)
-        added = as_relations(parsed.doc, decide(model, found, probabilities, threshold),
-                             vocabulary.load().lexicons, rules)
-    return replace(parsed.record, relations=tuple(rules + added)).to_dict()
-
-
 @dataclass
 class CrossValidation:
     """Out-of-fold scores: every document scored by a model that never saw it."""

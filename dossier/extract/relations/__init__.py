@@ -39,9 +39,9 @@ from dossier.vocabulary import Lexicons, Shapes
 
 
 def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-              demonyms: dict[str, str], shapes: Shapes) -> list[dict]:
+              shapes: Shapes) -> list[dict]:
     """All relations of one document; see the module docstring."""
-    ctx = RelationContext(doc, antecedents, lexicons, demonyms, shapes)
+    ctx = RelationContext(doc, antecedents, lexicons, shapes)
     for sent in sentences(doc):
         role_frames(ctx, sent)
         hyphen_cues(ctx, sent)

@@ -30,13 +30,12 @@ class RelationContext:
     relations found so far, and helpers over the parse."""
 
     def __init__(self, doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-                 demonyms: dict[str, str], shapes: Shapes):
+                 shapes: Shapes):
         self.doc = doc
         self.shapes = shapes
         self.ants = antecedents
         self.cues = lexicons.relations
         self.lexicons = lexicons
-        self.demonyms = demonyms
         self.found: dict[tuple[str, str, str], dict] = {}
         self.nested: set[str] = set()
         self.quotes = quote_spans(doc_text(doc))
