@@ -400,6 +400,64 @@ def _print_errors(name: str, errors) -> None:
             out.print(f"  {label}: {escape('; '.join(items))}")
 
 
+@app.command("train")
+def train_cli(
+    shared: Annotated[Path, typer.Option(
+        help="Folder holding dev/ and train/ (NAME.txt + NAME.gold.json) and corpus/.")
+    ] = Path("../shared"),
+    annotations: Annotated[Optional[list[Path]], typer.Option(
+        "--annotations", help="Folders of corpus annotations kept as offsets (training only).")
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (0: skip).")] = 5,
+    out_dir: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write relations.npz and its card here (the package's is dossier/models).")
+    ] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Use at most this many texts of each kind.")
+                     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Rebuild the relation model from annotated text; report the candidate ceiling,
+    k-fold cross-validation by document (rules alone vs with the model) and dev scores."""
+    from dossier.learn.build import build
+
+    if annotations is None:
+        annotations = [Path("training/annotations/silver")]
+    with err.status("training") as status:
+        report = build(shared, [a for a in annotations if a.is_dir()], folds, out_dir, limit,
+                       say=lambda message: status.update(escape(message)))
+    if as_json:
+        print(json.dumps(report.as_dict()))
+        return
+    _print_training(report)
+
+
+def _print_training(report) -> None:
+    data = report.data
+    out.print(f"texts: {data['scored_texts']} scored (cross-validated), {data['extra_texts']} "
+              f"extra for training; {data['candidates']} candidate pairs, "
+              f"{data['positive_candidates']} positive")
+    ceiling = report.ceiling
+    out.print(f"candidate ceiling {ceiling['within_reach']:.2f} of {ceiling['relations']} "
+              "annotated relations; losses:")
+    for cause, n in ceiling["causes"].items():
+        out.print(f"  {cause:34s} {n}")
+    table = Table("relations", "P", "R", "F1")
+    for label, card in (("rules, cross-validated", report.cross_validated.get("rules")),
+                        ("rules + model, cross-validated", report.cross_validated.get("learned")),
+                        ("rules, dev", report.dev.get("rules")),
+                        ("rules + model, dev", report.dev.get("learned"))):
+        if card:
+            r = card["relations"]
+            table.add_row(label, f"{r['p']:.2f}", f"{r['r']:.2f}", f"{r['f1']:.2f}")
+    out.print(table)
+    for predicate, s in report.cross_validated.get("per_predicate", {}).items():
+        out.print(f"  {predicate:14s} P {s['p']:.2f} R {s['r']:.2f} F1 {s['f1']:.2f} "
+                  f"(gold {s['gold']})")
+    if "sha256" in report.model:
+        out.print(f"model written: sha256 {report.model['sha256'][:16]}…, "
+                  f"{report.model['bytes']:,} bytes")
+
+
 @app.command("demo")
 def demo_cli(
     db: DbOption = None,

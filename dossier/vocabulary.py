@@ -100,6 +100,12 @@ class Shapes:
     facility_nouns: frozenset[str]
     institution_heads: frozenset[str]
     portfolios: frozenset[str]
+    region_words: frozenset[str] = frozenset()
+    local_bodies: frozenset[str] = frozenset()
+    local_body_modifiers: frozenset[str] = frozenset()
+    unit_heads: tuple[str, ...] = ()
+    faction_nouns: frozenset[str] = frozenset()
+    generic_name_tails: frozenset[str] = frozenset()
 
     @cached_property
     def cue_last_words(self) -> frozenset[str]:
@@ -345,6 +351,12 @@ def _load_shapes(directory: Path | None) -> Shapes:
             facility_nouns=frozenset(_str_list(shapes["facility_nouns"], where)),
             institution_heads=frozenset(_str_list(shapes["institution_heads"], where)),
             portfolios=frozenset(_str_list(shapes["portfolios"], where)),
+            region_words=frozenset(_str_list(shapes["region_words"], where)),
+            local_bodies=frozenset(_str_list(shapes["local_bodies"], where)),
+            local_body_modifiers=frozenset(_str_list(shapes["local_body_modifiers"], where)),
+            unit_heads=_str_list(shapes["unit_heads"], where),
+            faction_nouns=frozenset(_str_list(shapes["faction_nouns"], where)),
+            generic_name_tails=frozenset(_str_list(shapes["generic_name_tails"], where)),
         )
     except KeyError as exc:
         raise VocabularyError(f"{where}: missing key {exc}") from exc

@@ -11,6 +11,8 @@ and returns :class:`~dossier.model.Mention` items in the schema's five types:
 * a state or its demonym followed by a force noun ("US military", "Afghan
   commandos", "Nigerien soldiers") becomes one ``organization`` mention;
 * a title in front of a person ("Mr Clarke") joins the mention's surface form;
+* names composed with the words next to them ("eastern Syria", "Aleppo
+  police", "the Bongos faction") are rewritten by :mod:`dossier.extract.compose`;
 * dates, numbers, bare nationalities, facilities and stray words are dropped.
 
 Grouping mentions into entities is the job of :mod:`dossier.extract.reference`.
@@ -23,6 +25,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dossier.extract.compose import composed
 from dossier.extract.gazetteer import TYPE_OF_LABEL
 from dossier.extract.sentences import doc_text
 from dossier.model import Mention
@@ -57,6 +60,7 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_repeated_names(doc, found, taken, shapes))
+    found = composed(doc, found, shapes, states, spellings)
     # A name never runs across a line break (a headline into the next line).
     return sorted((m for m in found if "\n" not in m.text), key=lambda m: (m.start, -m.end))
 

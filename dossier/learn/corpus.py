@@ -37,3 +37,26 @@ def read_folder(folder: Path) -> Iterator[Annotated]:
 def read_folders(folders: Iterable[Path]) -> list[Annotated]:
     """The annotated texts of several folders, in a stable order."""
     return [item for folder in folders for item in read_folder(Path(folder))]
+
+
+NEAR_COPY = 0.3
+"""Share of a text's word 5-grams found in one scored text above which it is a near copy."""
+
+
+def _shingles(item: Annotated) -> set[str]:
+    document = item.document
+    text = document.body if document.body is not None else document.raw.decode("utf-8", "replace")
+    words = text.casefold().split()
+    return {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+
+
+def without_near_copies(extra: list[Annotated], scored: list[Annotated]) -> list[Annotated]:
+    """``extra`` less the texts that nearly copy a scored one (the same wire story
+    in two places): training on them would leak the scored text into its fold."""
+    known = [_shingles(item) for item in scored]
+    out = []
+    for item in extra:
+        own = _shingles(item)
+        if not own or all(len(own & k) / len(own) < NEAR_COPY for k in known):
+            out.append(item)
+    return out

@@ -47,8 +47,7 @@ class RelationModel:
         scores = np.empty((len(rows), len(self.classes)), dtype=np.float64)
         dense_weights = self.weights[:, COLUMNS:]
         for i, (features, vector) in enumerate(rows):
-            columns = np.fromiter((column(f) for f in features), dtype=np.int64,
-                                  count=len(features))
+            columns = np.fromiter(sorted({column(f) for f in features}), dtype=np.int64)
             standard = (vector - self.dense_mean) / self.dense_scale
             scores[i] = self.weights[:, columns].sum(axis=1) + dense_weights @ standard + self.bias
         scores -= scores.max(axis=1, keepdims=True)

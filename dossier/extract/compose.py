@@ -1,0 +1,118 @@
+"""Mentions that compose a name with the words or the name next to it.
+
+The gazetteer and the model see "Syria" in "eastern Syria" and "Aleppo" in
+"Aleppo police"; a reader sees a region and a police force. After the typed
+mentions are found, this pass rewrites such spans (word lists in
+``vocab/shapes.yaml``):
+
+* a region word before a place or state: a place of its own ("eastern Syria",
+  "West Java"), unless the whole is a state the gazetteer knows;
+* a place, an optional modifier and a local-body noun: an organisation
+  ("Aleppo police", "Kunduz provincial council");
+* a unit head and a place right after it: one organisation ("Joint Task Force
+  Sulu");
+* a name and a faction noun: an armed group ("the Bongos faction");
+* a gazetteer name with a lower-case generic tail ("the Islamic State group"):
+  the name without the tail.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from dossier.model import Mention
+from dossier.vocabulary import Shapes, name_key
+
+
+def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
+             spellings: dict[str, str]) -> list[Mention]:
+    """``found`` with composed mentions in place of their parts."""
+    out = [_without_tail(m, shapes, spellings) for m in found]
+    out = [_regional(doc, m, shapes, states) for m in out]
+    out = _joined_units(doc, out, shapes)
+    return [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
+
+
+def _without_tail(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -> Mention:
+    if mention.source != "gazetteer":
+        return mention
+    for tail in shapes.generic_name_tails:
+        if mention.text.endswith(" " + tail):
+            bare = mention.text[:-len(tail) - 1]
+            spelling = spellings.get(name_key(bare))
+            if spelling:
+                return replace(mention, end=mention.start + len(bare), text=bare,
+                               spelling=spelling)
+    return mention
+
+
+def _token_before(doc: Doc, offset: int):
+    span = doc.char_span(offset, offset, alignment_mode="expand")
+    i = span.start if span is not None else None
+    if i is None or i == 0:
+        return None
+    before = doc[i - 1]
+    return before if before.idx + len(before.text) + len(before.whitespace_) == offset else None
+
+
+def _regional(doc: Doc, mention: Mention, shapes: Shapes, states: set[str]) -> Mention:
+    if mention.type not in ("place", "state"):
+        return mention
+    word = _token_before(doc, mention.start)
+    if word is None or word.lower_ not in shapes.region_words or "\n" in word.whitespace_:
+        return mention
+    text = doc.text[word.idx:mention.end]
+    if name_key(text) in states:
+        return mention
+    return Mention(word.idx, mention.end, text, "place", "shape")
+
+
+def _words_after(doc: Doc, offset: int, limit: int = 3) -> list:
+    span = doc.char_span(offset, offset, alignment_mode="expand")
+    if span is None:
+        return []
+    return [t for t in doc[span.end:span.end + limit]]
+
+
+def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
+    if mention.type != "place":
+        return None
+    after = _words_after(doc, mention.end)
+    k = 0
+    while k < len(after) - 1 and after[k].lower_ in shapes.local_body_modifiers:
+        k += 1
+    if k >= len(after) or after[k].lower_ not in shapes.local_bodies:
+        return None
+    if after[k].i + 1 < len(doc) and doc[after[k].i + 1].lower_ in ("of", "for"):
+        return None  # "the Aleppo council of elders" is another shape
+    end = after[k].idx + len(after[k].text)
+    if any("\n" in t.whitespace_ for t in after[:k]):
+        return None
+    return Mention(mention.start, end, doc.text[mention.start:end], "organization", "shape")
+
+
+def _faction(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
+    if mention.type not in ("person", "organization", "armed_group"):
+        return None
+    after = _words_after(doc, mention.end, 1)
+    if not after or after[0].lower_ not in shapes.faction_nouns or after[0].idx != mention.end + 1:
+        return None
+    end = after[0].idx + len(after[0].text)
+    return Mention(mention.start, end, doc.text[mention.start:end], "armed_group", "shape")
+
+
+def _joined_units(doc: Doc, found: list[Mention], shapes: Shapes) -> list[Mention]:
+    """"Joint Task Force" + "Sulu" → "Joint Task Force Sulu"."""
+    out: list[Mention] = []
+    for mention in sorted(found, key=lambda m: (m.start, -m.end)):
+        previous = out[-1] if out else None
+        if previous is not None and previous.type == "organization" \
+                and mention.type in ("place", "state") and mention.start == previous.end + 1 \
+                and doc.text[previous.end] == " " \
+                and any(previous.text.casefold().endswith(h) for h in shapes.unit_heads):
+            out[-1] = Mention(previous.start, mention.end, doc.text[previous.start:mention.end],
+                              "organization", "shape")
+            continue
+        out.append(mention)
+    return out
