@@ -7,7 +7,9 @@ present, ../shared/dev), repeats the set until there are at least --min-words
 words, then times (1) the bare model (`spacy.load` + `nlp.pipe`) and (2) the
 whole read path (clean, Dossier's pipeline, entities, relations, quotes, claims,
 events). Prints words/second for both and their ratio; the extractors' share is
-the time beyond the bare parse.
+the time beyond the bare parse. Then times the learned relation layer alone
+(candidate pairs, their features, the model) against Dossier's parse of the same
+texts: it should cost at most a third of it.
 """
 from __future__ import annotations
 
@@ -19,7 +21,10 @@ from pathlib import Path
 import spacy
 
 from dossier import nlp as nlp_module
-from dossier.assemble import extract_many, prepare
+from dossier import vocabulary
+from dossier.assemble import entities_of, extract_many, prepare
+from dossier.extract.relations import relations
+from dossier.extract.relations.learned import model_relations
 from dossier.ingest import read_paths
 from dossier.model import Document
 
@@ -60,12 +65,33 @@ def main() -> None:
         pass
     full_s = time.perf_counter() - start
 
+    learned_s, parse_s = _learned_layer_time(full, batch)
+
     print(f"documents: {len(docs)} x {repeat} = {len(batch)}, words: {total_words:,}")
     print(f"bare spaCy ({full.meta['name']}): {total_words / bare_s:,.0f} words/s")
     print(f"dossier extract (all stages):     {total_words / full_s:,.0f} words/s")
     print(f"extract / bare time ratio: {full_s / bare_s:.2f} "
           f"(extractors' share beyond the parse: {(full_s - bare_s) / bare_s:.0%} of the parse)")
+    print(f"learned relation layer (candidates, features, model) / Dossier's parse: "
+          f"{learned_s / parse_s:.2f} ({learned_s:.1f} s / {parse_s:.1f} s)")
     del full
+
+
+def _learned_layer_time(full, batch) -> tuple[float, float]:
+    """Seconds of the learned relation layer alone, and of Dossier's parse of the
+    same texts (its spaCy pipeline with the entity components)."""
+    lexicons, shapes = vocabulary.load().lexicons, vocabulary.load().shapes
+    start = time.perf_counter()
+    docs = list(full.pipe((c.text for _, c in batch), batch_size=16))
+    parse_s = time.perf_counter() - start
+    prepared = []
+    for doc in docs:
+        _, antecedents = entities_of(doc)
+        prepared.append((doc, antecedents, relations(doc, antecedents, lexicons, shapes)))
+    start = time.perf_counter()
+    for doc, antecedents, rules in prepared:
+        model_relations(doc, antecedents, lexicons, rules)
+    return time.perf_counter() - start, parse_s
 
 
 if __name__ == "__main__":

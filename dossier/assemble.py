@@ -20,11 +20,10 @@ from dossier.extract.claims import strength_claims
 from dossier.extract.events import events
 from dossier.extract.quotes import quotes
 from dossier.extract.relations import relations
+from dossier.extract.relations.learned import model_relations
 from dossier.extract.reference import entities as group_entities
 from dossier.extract.sentences import doc_text, sentences
 from dossier.model import CleanText, Document, Record
-
-EXTRACTOR_VERSION = "dossier.extract.v1"
 
 
 def entities_of(doc: Doc) -> tuple[list, Antecedents]:
@@ -34,15 +33,22 @@ def entities_of(doc: Doc) -> tuple[list, Antecedents]:
     return ents, Antecedents(doc, ents, vocab.lexicons, vocab.demonym_index())
 
 
-def record(document: Document, cleaned: CleanText, doc: Doc) -> Record:
-    """Assemble the record of one document from its processed Doc."""
+def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = True) -> Record:
+    """Assemble the record of one document from its processed Doc.
+
+    learned: add the shipped relation model's relations to the rules' (off when
+    training, where the rules alone are the baseline and the model's features).
+    """
     vocab = vocabulary.load()
     ents, antecedents = entities_of(doc)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))
-    found_relations = tuple(relations(doc, antecedents, vocab.lexicons,
-                                      vocab.shapes))
+    rule_relations = relations(doc, antecedents, vocab.lexicons, vocab.shapes)
+    found_relations = tuple(rule_relations)
+    if learned:
+        found_relations += tuple(model_relations(doc, antecedents, vocab.lexicons,
+                                                 rule_relations))
     meta = {
         "id": document.id,
         "title": document.title,

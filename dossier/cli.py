@@ -414,6 +414,9 @@ def train_cli(
     ] = None,
     limit: Annotated[Optional[int], typer.Option(help="Use at most this many texts of each kind.")
                      ] = None,
+    second_reader: Annotated[Path, typer.Option(
+        help="A second reader's annotations of some corpus texts (the silver error rate).")
+    ] = Path("training/annotations/second-reader"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Rebuild the relation model from annotated text; report the candidate ceiling,
@@ -424,7 +427,8 @@ def train_cli(
         annotations = [Path("training/annotations/silver")]
     with err.status("training") as status:
         report = build(shared, [a for a in annotations if a.is_dir()], folds, out_dir, limit,
-                       say=lambda message: status.update(escape(message)))
+                       say=lambda message: status.update(escape(message)),
+                       second_reader=second_reader if second_reader.is_dir() else None)
     if as_json:
         print(json.dumps(report.as_dict()))
         return
@@ -436,6 +440,11 @@ def _print_training(report) -> None:
     out.print(f"texts: {data['scored_texts']} scored (cross-validated), {data['extra_texts']} "
               f"extra for training; {data['candidates']} candidate pairs, "
               f"{data['positive_candidates']} positive")
+    if report.silver_agreement:
+        a = report.silver_agreement
+        out.print(f"silver error rate: a second reader on {a['texts']} texts agrees at F1 "
+                  f"entities {a['entities_typed']:.2f}, relations {a['relations']:.2f}, "
+                  f"quote speakers {a['quote_speakers']:.2f}")
     ceiling = report.ceiling
     out.print(f"candidate ceiling {ceiling['within_reach']:.2f} of {ceiling['relations']} "
               "annotated relations; losses:")

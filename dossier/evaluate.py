@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier import schema
+
 
 PARTS = ("entities", "entities_typed", "relations", "quotes", "quote_speakers", "claims",
          "events")
-SYMMETRIC = {"allied_with", "adversary_of"}
+SYMMETRIC = schema.load().symmetric
 
 
 def normalize(text: str | None) -> str:

@@ -90,16 +90,112 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A relation between two entities of a record, with the sentence that states it.
+
+    by: what produced it: ``rule:<name>`` or ``model:<first 12 hex of the model's sha256>``.
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: tuple[int, int]
+    since: str | None = None
+    confidence: float | None = None
+    hedged: bool = False
+    by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "predicate": self.predicate, "object": self.object,
+                "since": self.since, "evidence": list(self.evidence),
+                "confidence": self.confidence, "hedged": self.hedged, "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Relation":
+        return cls(data["subject"], data["predicate"], data["object"], tuple(data["evidence"]),
+                   data.get("since"), data.get("confidence"), bool(data.get("hedged", False)),
+                   data.get("by", ""))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words in quotation marks and who said them (``speaker`` None: not known)."""
+
+    speaker: str | None
+    speaker_text: str | None
+    text: str
+    span: tuple[int, int]
+    by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "speaker_text": self.speaker_text, "text": self.text,
+                "span": list(self.span), "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+        return cls(data.get("speaker"), data.get("speaker_text"), data["text"],
+                   tuple(data["span"]), data.get("by", ""))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A strength claim: how many fighters or members a group has, per whom, as of when."""
+
+    subject: str
+    min: int | None
+    max: int | None
+    span: tuple[int, int]
+    kind: str = "strength"
+    qualifier: str | None = None
+    as_of: str | None = None
+    place: str | None = None
+    attributed_to: str | None = None
+    by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "subject": self.subject, "min": self.min, "max": self.max,
+                "qualifier": self.qualifier, "as_of": self.as_of, "place": self.place,
+                "attributed_to": self.attributed_to, "span": list(self.span), "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Claim":
+        return cls(data["subject"], data.get("min"), data.get("max"), tuple(data["span"]),
+                   data.get("kind", "strength"), data.get("qualifier"), data.get("as_of"),
+                   data.get("place"), data.get("attributed_to"), data.get("by", ""))
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated happening the text states, with the entities that took part."""
+
+    date: str
+    precision: str
+    actors: tuple[str, ...]
+    description: str
+    span: tuple[int, int]
+    by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "precision": self.precision, "actors": list(self.actors),
+                "description": self.description, "span": list(self.span), "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Event":
+        return cls(data["date"], data["precision"], tuple(data.get("actors", ())),
+                   data.get("description", ""), tuple(data["span"]), data.get("by", ""))
+
+
+@dataclass(frozen=True)
 class Record:
     """The extraction record of one document (EXTRACTION_SCHEMA.md)."""
 
     document: dict[str, Any]
     text: str
     entities: tuple[Entity, ...]
-    relations: tuple[dict[str, Any], ...] = ()
-    quotes: tuple[dict[str, Any], ...] = ()
-    claims: tuple[dict[str, Any], ...] = ()
-    events: tuple[dict[str, Any], ...] = ()
+    relations: tuple[Relation, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    events: tuple[Event, ...] = ()
     notes: tuple[str, ...] = ()
     # Sentence spans of ``text``: kept for the store (profiles quote the
     # sentence a mention is in), not part of the interchange JSON.
@@ -120,10 +216,10 @@ class Record:
             "document": dict(self.document),
             "text": self.text,
             "entities": [e.to_dict() for e in self.entities],
-            "relations": [dict(r) for r in self.relations],
-            "quotes": [dict(q) for q in self.quotes],
-            "claims": [dict(c) for c in self.claims],
-            "events": [dict(e) for e in self.events],
+            "relations": [r.to_dict() for r in self.relations],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "claims": [c.to_dict() for c in self.claims],
+            "events": [e.to_dict() for e in self.events],
         }
         if self.notes:
             out["notes"] = list(self.notes)
@@ -136,10 +232,13 @@ class Record:
                    mentions=tuple(tuple(m) for m in e["mentions"]), kb_id=e.get("kb_id"))
             for e in data["entities"])
         return cls(document=dict(data["document"]), text=data["text"], entities=ents,
-                   relations=tuple(data.get("relations", ())), quotes=tuple(data.get("quotes", ())),
-                   claims=tuple(data.get("claims", ())), events=tuple(data.get("events", ())),
+                   relations=tuple(map(Relation.from_dict, data.get("relations", ()))),
+                   quotes=tuple(map(Quote.from_dict, data.get("quotes", ()))),
+                   claims=tuple(map(Claim.from_dict, data.get("claims", ()))),
+                   events=tuple(map(Event.from_dict, data.get("events", ()))),
                    notes=tuple(data.get("notes", ())))
 
 
-__all__ = ["ENTITY_TYPES", "Document", "CleanText", "Mention", "Entity", "Record",
+__all__ = ["ENTITY_TYPES", "Document", "CleanText", "Mention", "Entity", "Relation", "Quote",
+           "Claim", "Event", "Record",
            "document_id", "asdict"]

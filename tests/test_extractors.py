@@ -23,8 +23,8 @@ def names_of(record, entity_id):
 
 def has_relation(record, subject, predicate, obj):
     for r in record.relations:
-        s, o = names_of(record, r["subject"]), names_of(record, r["object"])
-        if r["predicate"] == predicate and (name_key(subject) in s and name_key(obj) in o or
+        s, o = names_of(record, r.subject), names_of(record, r.object)
+        if r.predicate == predicate and (name_key(subject) in s and name_key(obj) in o or
                                             predicate in ("allied_with", "adversary_of")
                                             and name_key(subject) in o and name_key(obj) in s):
             return True
@@ -67,9 +67,9 @@ def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)
     assert len(record.quotes) == 1
     quote = record.quotes[0]
-    assert quote["text"].startswith(words)
-    assert named(record, quote["speaker"]) == speaker
-    assert record.text[quote["span"][0]:quote["span"][1]].startswith(words)
+    assert quote.text.startswith(words)
+    assert named(record, quote.speaker) == speaker
+    assert record.text[quote.span[0]:quote.span[1]].startswith(words)
 
 
 @pytest.mark.parametrize("text", [
@@ -90,8 +90,8 @@ def test_strength_claims(text, group, low, high, qualifier):
     record = record_of(text)
     assert len(record.claims) == 1
     claim = record.claims[0]
-    assert group in record.entity(claim["subject"]).aliases
-    assert (claim["min"], claim["max"], claim["qualifier"]) == (low, high, qualifier)
+    assert group in record.entity(claim.subject).aliases
+    assert (claim.min, claim.max, claim.qualifier) == (low, high, qualifier)
 
 
 @pytest.mark.parametrize("text", [
@@ -109,9 +109,9 @@ def test_not_strength_claims(text):
 ])
 def test_events(text, date, precision, actor):
     record = record_of(text)
-    event = next(e for e in record.events if e["date"] == date)
-    assert event["precision"] == precision
-    assert actor in {named(record, a) for a in event["actors"]}
+    event = next(e for e in record.events if e.date == date)
+    assert event.precision == precision
+    assert actor in {named(record, a) for a in event.actors}
 
 
 @pytest.mark.parametrize("text", [
@@ -130,7 +130,7 @@ def test_no_events(text):
 def test_hedging(text, is_hedged):
     record = record_of(text)
     assert record.relations, "no relation found"
-    assert all(r["hedged"] is is_hedged for r in record.relations)
+    assert all(r.hedged is is_hedged for r in record.relations)
 
 
 @pytest.mark.parametrize("text, subject, predicate, obj", [
@@ -169,8 +169,8 @@ def test_more_relations(text, subject, predicate, obj):
 def test_relation_since():
     record = record_of("Since June 2020 the group has been led by Shahab al-Muhajir, the "
                        "leader of ISIS-K.")
-    leads = [r for r in record.relations if r["predicate"] == "leader_of"]
-    assert leads and leads[0]["since"] == "2020-06"
+    leads = [r for r in record.relations if r.predicate == "leader_of"]
+    assert leads and leads[0].since == "2020-06"
 
 
 def test_plural_group_name_is_the_group():
@@ -198,7 +198,7 @@ def test_strength_owner_is_not_the_source():
     record = record_of("Al-Shabaab controls much of the south. UN and U.S. estimates put its "
                        "strength at between 7,000 and 12,000 fighters.")
     assert len(record.claims) == 1
-    assert name_key("al-Shabaab") in names_of(record, record.claims[0]["subject"])
+    assert name_key("al-Shabaab") in names_of(record, record.claims[0].subject)
 
 
 @pytest.mark.parametrize("published, text, date", [
@@ -209,5 +209,5 @@ def test_strength_owner_is_not_the_source():
 def test_relative_event_dates(published, text, date):
     document = Document(raw=text.encode("utf-8"), source="t.txt", published=published)
     record = extract(document)[1]
-    dates = [e["date"] for e in record.events]
+    dates = [e.date for e in record.events]
     assert (date in dates) if date else dates == []

@@ -134,10 +134,10 @@ def test_the_read_path_finds_groups_relations_quotes_and_claims(txt_dir, nlp):
         assert "armed_group" in types, [e.name for e in record.entities]
         assert "person" in types
         entities = {e.id: e for e in record.entities}
-        predicates.update(r["predicate"] for r in record.relations)
+        predicates.update(r.predicate for r in record.relations)
         quotes += sum(1 for q in record.quotes
-                      if q["speaker"] and entities[q["speaker"]].type == "person")
-        claims += sum(1 for c in record.claims if c["kind"] == "strength" and c["min"])
+                      if q.speaker and entities[q.speaker].type == "person")
+        claims += sum(1 for c in record.claims if c.kind == "strength" and c.min)
     assert predicates["leader_of"] >= 3, predicates
     assert predicates["adversary_of"] + predicates["allied_with"] >= 3, predicates
     assert quotes >= 2 * len(records)

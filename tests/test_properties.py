@@ -196,10 +196,10 @@ def _spans(record: Record):
         for m in e.mentions:
             yield f"entity {e.id}", m
     for r in record.relations:
-        yield f"relation {r['predicate']}", r["evidence"]
+        yield f"relation {r.predicate}", r.evidence
     for kind in ("quotes", "claims", "events"):
         for item in getattr(record, kind):
-            yield kind, item["span"]
+            yield kind, item.span
     for s in record.sentences:
         yield "sentence", s
 
@@ -234,25 +234,25 @@ def check_record(record: Record) -> None:
         for start, end in e.mentions:
             assert record.text[start:end] in e.aliases, (e, start, end)
     for r in record.relations:
-        assert r["predicate"] in PREDICATES, r
-        assert {r["subject"], r["object"]} <= known, r
-        assert r["subject"] != r["object"], r
-        assert 0 <= r["confidence"] <= 1, r
-        assert r["since"] is None or _valid_date(r["since"]), r
+        assert r.predicate in PREDICATES, r
+        assert {r.subject, r.object} <= known, r
+        assert r.subject != r.object, r
+        assert 0 <= r.confidence <= 1, r
+        assert r.since is None or _valid_date(r.since), r
     for q in record.quotes:
-        assert q["speaker"] is None or q["speaker"] in known, q
-        assert q["text"] in record.text[slice(*q["span"])], q
+        assert q.speaker is None or q.speaker in known, q
+        assert q.text in record.text[slice(*q.span)], q
     for c in record.claims:
-        assert c["subject"] in known, c
-        assert {c["place"], c["attributed_to"]} - {None} <= known, c
-        assert c["qualifier"] in QUALIFIERS, c
-        assert c["max"] is None or c["min"] <= c["max"], c
-        assert c["as_of"] is None or _valid_date(c["as_of"]) and len(c["as_of"]) <= 7, c
+        assert c.subject in known, c
+        assert {c.place, c.attributed_to} - {None} <= known, c
+        assert c.qualifier in QUALIFIERS, c
+        assert c.max is None or c.min <= c.max, c
+        assert c.as_of is None or _valid_date(c.as_of) and len(c.as_of) <= 7, c
     for ev in record.events:
-        assert set(ev["actors"]) <= known, ev
-        assert _valid_date(ev["date"], ev["precision"]), ev
-        words = ev["description"].removesuffix(" …").split()
-        assert record.text[slice(*ev["span"])].split()[:len(words)] == words, ev
+        assert set(ev.actors) <= known, ev
+        assert _valid_date(ev.date, ev.precision), ev
+        words = ev.description.removesuffix(" …").split()
+        assert record.text[slice(*ev.span)].split()[:len(words)] == words, ev
     assert list(record.sentences) == sorted(record.sentences)
     data = record.to_dict()
     assert json.loads(json.dumps(data)) == data

@@ -31,10 +31,10 @@ def export(store: Store, path: Path) -> list[Path]:
     written.append(_write(
         path / "sources.csv",
         ["assertion_id", "kind", "document_id", "document_source", "span_start", "span_end",
-         "report_time", "hedged", "confidence", "extractor_version", "evidence"],
+         "report_time", "hedged", "confidence", "extractor_version", "produced_by", "evidence"],
         ([a["id"], a["kind"], s["document_id"], s["document_source"] or "", *s["span"],
           s["report_time"] or "", s["hedged"], s["confidence"] if s["confidence"] is not None
-          else "", s["extractor_version"], s["evidence"]]
+          else "", s["extractor_version"], s["produced_by"] or "", s["evidence"]]
          for a in rows for s in a["sources"])))
     return written
 

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.sentences import sentences
 from dossier.extract.dates import year_month_in
-from dossier.model import Entity
+from dossier.model import Claim, Entity
 from dossier.vocabulary import Lexicons
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
@@ -63,7 +63,7 @@ def _figure_pattern(lexicons: Lexicons) -> re.Pattern:
         rf"(?:\s*(?:to|and|-|–|or)\s*(?P<b>{number}))?(?![\w,.]*\d)", re.IGNORECASE)
 
 
-def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
+def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Claim]:
     """Strength claims of one document; see the module docstring."""
     pattern = _figure_pattern(lexicons)
     for sent in sentences(doc):
@@ -91,13 +91,12 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
             qual = match.group("qual")
             qualifier = lexicons.qualifiers.get(qual.casefold()) if qual else None
             claim_start = sent.start_char + match.start()
-            yield {
-                "kind": "strength", "subject": subject.id, "min": low, "max": high,
-                "qualifier": qualifier, "as_of": _as_of(sent, noun),
-                "place": _place(sent, subject, antecedents),
-                "attributed_to": _attributed_to(sent, antecedents, lexicons),
-                "span": [min(claim_start, noun.idx), max(end, noun.idx + len(noun))],
-            }
+            yield Claim(subject.id, low, high,
+                        (min(claim_start, noun.idx), max(end, noun.idx + len(noun))),
+                        qualifier=qualifier, as_of=_as_of(sent, noun),
+                        place=_place(sent, subject, antecedents),
+                        attributed_to=_attributed_to(sent, antecedents, lexicons),
+                        by="rule:claims.strength")
 
 
 def _strength_noun(doc: Doc, start: int, end: int, lexicons: Lexicons) -> Token | None:

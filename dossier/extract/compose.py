@@ -5,15 +5,16 @@ The gazetteer and the model see "Syria" in "eastern Syria" and "Aleppo" in
 mentions are found, this pass rewrites such spans (word lists in
 ``vocab/shapes.yaml``):
 
-* a region word before a place or state: a place of its own ("eastern Syria",
-  "West Java"), unless the whole is a state the gazetteer knows;
+* a region word before a state, or a capitalised one before a place: a place
+  of its own ("eastern Syria", "West Java"; but "central Kabul" is Kabul),
+  unless the whole is a state the gazetteer knows;
 * a place, an optional modifier and a local-body noun: an organisation
   ("Aleppo police", "Kunduz provincial council");
 * a unit head and a place right after it: one organisation ("Joint Task Force
   Sulu");
 * a name and a faction noun: an armed group ("the Bongos faction");
 * a gazetteer name with a lower-case generic tail ("the Islamic State group"):
-  the name without the tail.
+  named without the tail, the surface form kept as an alias.
 """
 from __future__ import annotations
 
@@ -31,19 +32,54 @@ def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
     out = [_without_tail(m, shapes, spellings) for m in found]
     out = [_regional(doc, m, shapes, states) for m in out]
     out = _joined_units(doc, out, shapes)
-    return [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
+    out = [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
+    taken = {i for m in out for i in range(m.start, m.end)}
+    return [_completed(doc, m, taken) for m in out]
+
+
+NAME_PARTICLES = frozenset({"de", "del", "dela", "della", "der", "van", "von", "da", "di", "le",
+                            "la", "bin", "binti", "al", "el", "ibn"})
+"""Lower-case words inside a person's name ("Arnel dela Vega")."""
+
+
+def _completed(doc: Doc, mention: Mention, taken: set[int]) -> Mention:
+    """A person's name the model cut short ("Gen. Juvymax" + "Uy") runs on over
+    capitalised words no other mention holds; a unit name over its number
+    ("Police Regional Office 9")."""
+    after = _words_after(doc, mention.end, 3)
+    if not after or after[0].idx != mention.end + 1 or after[0].idx in taken:
+        return mention
+    end = mention.end
+    if mention.type == "organization" and after[0].is_digit and len(after[0].text) <= 3:
+        end = after[0].idx + len(after[0].text)
+    elif mention.type == "person":
+        for k, tok in enumerate(after):
+            if tok.idx in taken or tok.ent_type_ not in ("", "PERSON") or tok.is_sent_start:
+                break
+            particle = tok.lower_ in NAME_PARTICLES and k + 1 < len(after) \
+                and after[k + 1].text[:1].isupper()
+            if not (particle or (tok.pos_ == "PROPN" and tok.text[:1].isupper()
+                                 and tok.text.isalpha())):
+                break
+            if k and after[k - 1].whitespace_ != " ":
+                break
+            if not particle:
+                end = tok.idx + len(tok.text)
+    if end == mention.end:
+        return mention
+    return replace(mention, end=end, text=doc.text[mention.start:end])
 
 
 def _without_tail(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -> Mention:
+    """The surface form stays ("the Maute group" is how the text names it); the
+    entity's name becomes the gazetteer's spelling without the tail."""
     if mention.source != "gazetteer":
         return mention
     for tail in shapes.generic_name_tails:
         if mention.text.endswith(" " + tail):
-            bare = mention.text[:-len(tail) - 1]
-            spelling = spellings.get(name_key(bare))
+            spelling = spellings.get(name_key(mention.text[:-len(tail) - 1]))
             if spelling:
-                return replace(mention, end=mention.start + len(bare), text=bare,
-                               spelling=spelling)
+                return replace(mention, spelling=spelling)
     return mention
 
 
@@ -62,6 +98,8 @@ def _regional(doc: Doc, mention: Mention, shapes: Shapes, states: set[str]) -> M
     word = _token_before(doc, mention.start)
     if word is None or word.lower_ not in shapes.region_words or "\n" in word.whitespace_:
         return mention
+    if word.text.islower() and mention.type == "place":
+        return mention  # "central Kabul" is Kabul; "eastern Syria", "West Java" are places
     text = doc.text[word.idx:mention.end]
     if name_key(text) in states:
         return mention

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import normalize_date, resolve_relative
 from dossier.extract.sentences import doc_text
-from dossier.model import Entity
+from dossier.model import Entity, Event
 
 ACTOR_TYPES = ("armed_group", "person", "organization", "state")
 _ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj", "agent", "attr")
@@ -36,7 +36,7 @@ _MAX_DESCRIPTION_WORDS = 14
 
 
 def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
-           published: str | None = None) -> Iterator[dict]:
+           published: str | None = None) -> Iterator[Event]:
     """Dated events of one document; see the module docstring.
 
     published: the article's date (``YYYY-MM-DD``); relative dates ("last year",
@@ -62,8 +62,8 @@ def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
                     and not _named_subject(anchor, antecedents):
                 continue  # a dated clause about nothing named is rarely an event
             start, end = _clause_span(anchor, ent)
-            yield {"date": date, "precision": precision, "actors": [a.id for a in actors],
-                   "description": _describe(doc, start, end), "span": [start, end]}
+            yield Event(date, precision, tuple(a.id for a in actors),
+                        _describe(doc, start, end), (start, end), by="rule:events.dated")
 
 
 def _anchors(date: Span, event_nouns: frozenset[str]) -> list[Token]:

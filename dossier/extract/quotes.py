@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.sentences import doc_text
-from dossier.model import Entity
+from dossier.model import Entity, Quote
 from dossier.vocabulary import Lexicons
 
 MIN_WORDS = 4
@@ -68,7 +68,7 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+(?:[’'-]\w+)*", text))
 
 
-def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[dict]:
+def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     """Direct quotations with their speakers; see the module docstring."""
     previous: tuple[int, Entity | None, str | None] | None = None
     for q in quote_spans(doc_text(doc)):
@@ -76,13 +76,15 @@ def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[d
         if _words(content) < MIN_WORDS:
             continue
         speaker, speaker_text = _attribute(doc, q, antecedents, lexicons)
+        how = "attributed" if speaker is not None or speaker_text is not None else "unattributed"
         if speaker is None and speaker_text is None and previous is not None \
                 and q.paragraph - previous[0] <= 1:
             speaker, speaker_text = previous[1], previous[2]
+            how = "run_on"  # the speaker of the quotation just before
         previous = (q.paragraph, speaker, speaker_text)
         start = q.start + (len(doc_text(doc)[q.start:q.end]) - len(doc_text(doc)[q.start:q.end].lstrip()))
-        yield {"speaker": speaker.id if speaker else None, "speaker_text": speaker_text,
-               "text": content.rstrip(",").strip(), "span": [start, start + len(content)]}
+        yield Quote(speaker.id if speaker else None, speaker_text, content.rstrip(",").strip(),
+                    (start, start + len(content)), by=f"rule:quotes.{how}")
 
 
 def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons

@@ -51,9 +51,12 @@ class Report:
 
 
 def build(shared: Path, annotations: Sequence[Path], folds: int = 5, out: Path | None = None,
-          limit: int | None = None, say: Callable[[str], None] = lambda _: None) -> Report:
+          limit: int | None = None, say: Callable[[str], None] = lambda _: None,
+          second_reader: Path | None = None) -> Report:
     """Cross-validate, fit the model to ship, score it on ``dev/``; write the
-    model and its card to ``out`` when given."""
+    model and its card to ``out`` when given. ``second_reader``: a second
+    reader's annotations of some of the first annotation folder's texts, scored
+    against them (the silver data's error rate)."""
     scored = [item for name in SCORED_FOLDERS if (shared / name).is_dir()
               for item in read_folder(shared / name)][:limit]
     corpus = read_corpus(shared / CORPUS) if (shared / CORPUS).is_file() else {}
@@ -62,6 +65,8 @@ def build(shared: Path, annotations: Sequence[Path], folds: int = 5, out: Path |
     report = Report(data={"scored_texts": len(scored), "extra_texts": len(extra),
                           **{f"{name}_texts": sum(i.folder == name for i in scored)
                              for name in SCORED_FOLDERS}})
+    if second_reader is not None and annotations and corpus:
+        report.silver_agreement = agreement(annotations[0], second_reader, shared / CORPUS)
     say(f"parsing {len(scored)} scored and {len(extra)} extra annotated texts")
     parsed = list(parse_all(scored))
     parsed_extra = list(parse_all(extra))
@@ -129,7 +134,8 @@ def agreement(first: Path, second: Path, corpus_path: Path) -> dict[str, float]:
     pairs = [(firsts[b.name], b) for b in read_annotations(second, corpus) if b.name in firsts]
     for a, b in pairs:
         score(a.gold, _as_prediction(b.gold), card)
-    return {"texts": len(pairs), **{part: round(t.f1, 3) for part, t in card.parts.items()}}
+    return {"texts": len(pairs), **{part: round(t.f1, 3) for part, t in card.parts.items()
+                                    if t.gold or t.predicted}}
 
 
 def _as_prediction(gold: dict) -> dict:

@@ -15,7 +15,7 @@ from dossier.model import Entity, Record
 
 @dataclass
 class Parsed:
-    """An annotated document with its parse, entities and rule-based record."""
+    """An annotated document with its parse, entities and record by the rules alone."""
 
     item: Annotated
     doc: Doc
@@ -31,4 +31,4 @@ def parse_all(items: Iterable[Annotated]) -> Iterator[Parsed]:
     docs = nlp_module.load().pipe((c.text for c in cleaned), batch_size=16)
     for item, clean_text, doc in zip(items, cleaned, docs):
         ents, antecedents = entities_of(doc)
-        yield Parsed(item, doc, record(item.document, clean_text, doc), ents, antecedents)
+        yield Parsed(item, doc, record(item.document, clean_text, doc, learned=False), ents, antecedents)

@@ -150,6 +150,14 @@ def _backfill_resolution_keys(conn: Connection) -> None:
                      [{"assertion_id": a, "entity_id": e} for a, e in sorted(actors)])
 
 
+@migration("0006_source_producer")
+def _source_producer(conn: Connection) -> None:
+    """Each source says which rule or model produced its assertion."""
+    columns = {c["name"] for c in inspect(conn).get_columns("sources")}
+    if "produced_by" not in columns:
+        conn.execute(text("ALTER TABLE sources ADD COLUMN produced_by VARCHAR(80)"))
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

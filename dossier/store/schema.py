@@ -108,6 +108,7 @@ sources = Table(
     Column("report_time", String(10)),
     Column("report_time_is_ingest", Boolean, nullable=False, default=False),
     Column("extractor_version", String(60), nullable=False),
+    Column("produced_by", String(80)),  # "rule:<name>" or "model:<sha256 prefix>"
     Column("hedged", Boolean, nullable=False, default=False),
     Column("confidence", Float),
     UniqueConstraint("assertion_id", "document_id", "span_start", "span_end"),

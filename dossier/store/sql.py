@@ -22,8 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dossier.assemble import EXTRACTOR_VERSION
-from dossier.extract.relations import SYMMETRIC
+from dossier.provenance import extractor_version
+from dossier.schema import load as load_schema
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Record
 from dossier.store import migrations, resolution
@@ -115,12 +115,12 @@ def _sqlite_begin(conn: Connection) -> None:
                          else "BEGIN")
 
 
-def _quoted_about(record: Record, quote: dict) -> str | None:
+def _quoted_about(record: Record, quote: Quote) -> str | None:
     """The first entity named inside a quotation, other than its speaker: whom the
     quote is about (profiles list quotes by and about an entity)."""
-    start, end = quote["span"]
+    start, end = quote.span
     named = sorted((s, e.id) for e in record.entities for s, _ in e.mentions
-                   if start <= s < end and e.id != quote.get("speaker"))
+                   if start <= s < end and e.id != quote.speaker)
     return named[0][1] if named else None
 
 
@@ -191,7 +191,7 @@ class SQLStore:
             id=document.id, source=_storable(document.source), title=_storable(document.title),
             published=document.published, kind=document.kind, raw=document.raw,
             text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
-            extractor_version=EXTRACTOR_VERSION, ingested_at=_now()))
+            extractor_version=extractor_version(), ingested_at=_now()))
         self._add_extraction(conn, document, record, count_aliases=True)
         return True
 
@@ -205,7 +205,7 @@ class SQLStore:
             with self._writing() as conn:
                 conn.execute(documents.update().where(documents.c.id == document.id).values(
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
-                    extractor_version=EXTRACTOR_VERSION))
+                    extractor_version=extractor_version()))
                 conn.execute(mentions.delete().where(mentions.c.document_id == document.id))
                 conn.execute(sources.delete().where(sources.c.document_id == document.id))
                 orphans = select(assertions.c.id).where(~assertions.c.id.in_(
@@ -306,25 +306,25 @@ class SQLStore:
         a second row (agreement = one assertion, many sources).
         """
         items = (
-            [("relation", r["subject"], r["predicate"], r["object"], r.get("since"), r,
-              r["evidence"], r.get("hedged", False), r.get("confidence"))
-             for r in record.relations]
-            + [("claim", c["subject"], c["kind"], None, c.get("as_of"), c, c["span"], False, None)
+            [("relation", r.subject, r.predicate, r.object, r.since, r.to_dict(),
+              r.evidence, r.hedged, r.confidence) for r in record.relations]
+            + [("claim", c.subject, c.kind, None, c.as_of, c.to_dict(), c.span, False, None)
                for c in record.claims]
-            + [("event", (e["actors"] or [None])[0], None, None, e["date"], e, e["span"],
+            + [("event", (e.actors or [None])[0], None, None, e.date, e.to_dict(), e.span,
                 False, None) for e in record.events]
-            + [("quote", q.get("speaker"), None, _quoted_about(record, q), None, q, q["span"],
+            + [("quote", q.speaker, None, _quoted_about(record, q), None, q.to_dict(), q.span,
                 False, None) for q in record.quotes])
         # Report time is the publication date; unknown, the ingest date, flagged.
         ingest_date = _now().date().isoformat()
+        symmetric = load_schema().symmetric
         stated = []  # this document's sources, written in one statement
         for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
             subject_id = ids.get(subject) if subject else None
             object_id = ids.get(obj) if obj else None
-            if kind == "relation" and predicate in SYMMETRIC and subject_id > object_id:
+            if kind == "relation" and predicate in symmetric and subject_id > object_id:
                 subject_id, object_id = object_id, subject_id  # one row per pair
             stored = {k: v for k, v in value.items() if k not in ("subject", "object", "span",
-                                                                   "evidence", "speaker")}
+                                                                   "evidence", "speaker", "by")}
             if kind == "event":
                 stored["actors"] = [ids[a] for a in value["actors"] if a in ids]
             if kind == "claim":
@@ -349,8 +349,8 @@ class SQLStore:
                 "span_start": span[0], "span_end": span[1],
                 "report_time": document.published or ingest_date,
                 "report_time_is_ingest": document.published is None,
-                "extractor_version": EXTRACTOR_VERSION, "hedged": bool(hedged),
-                "confidence": confidence})
+                "extractor_version": extractor_version(), "produced_by": value.get("by") or None,
+                "hedged": bool(hedged), "confidence": confidence})
         if stated:
             conn.execute(sources.insert(), stated)
 
@@ -449,7 +449,8 @@ class SQLStore:
         query = (select(assertions, sources.c.document_id, sources.c.span_start,
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
                         sources.c.report_time_is_ingest,
-                        sources.c.confidence, sources.c.extractor_version, _evidence(),
+                        sources.c.confidence, sources.c.extractor_version,
+                        sources.c.produced_by, _evidence(),
                         documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
@@ -483,7 +484,8 @@ class SQLStore:
                 "evidence": r.evidence.strip(),
                 "report_time": r.report_time, "report_time_is_ingest": r.report_time_is_ingest,
                 "hedged": r.hedged,
-                "confidence": r.confidence, "extractor_version": r.extractor_version})
+                "confidence": r.confidence, "extractor_version": r.extractor_version,
+                "produced_by": r.produced_by})
         return list(out.values())
 
     def relation_summaries(self, touching: set[int] | None = None,

@@ -35,11 +35,12 @@ from dossier.extract.relations.places import hyphen_cues, locations
 from dossier.extract.relations.roles import affiliations, led_by, pledges, role_frames
 from dossier.extract.relations.ties import verb_frames
 from dossier.extract.sentences import sentences
+from dossier.model import Relation
 from dossier.vocabulary import Lexicons, Shapes
 
 
 def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-              shapes: Shapes) -> list[dict]:
+              shapes: Shapes) -> list[Relation]:
     """All relations of one document; see the module docstring."""
     ctx = RelationContext(doc, antecedents, lexicons, shapes)
     for sent in sentences(doc):

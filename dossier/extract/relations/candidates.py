@@ -27,7 +27,7 @@ from dossier.extract.sentences import sentences
 from dossier.model import Entity
 
 
-NEARBY_SENTENCES = 2
+NEARBY_SENTENCES = 3
 """How many following sentences a ``nearby`` link reaches."""
 
 
@@ -73,16 +73,23 @@ def occurrences(sent: Span, antecedents: Antecedents) -> list[Occurrence]:
 
 
 def candidates(doc: Doc, antecedents: Antecedents) -> list[Candidate]:
-    """Every candidate pair of one document, each ordered pair once (its closest link)."""
+    """Every candidate pair of one document: an ordered pair once for each
+    sentence that names or refers to both (a tie is often stated in only one of
+    them); a pair no sentence holds both of, once, by its closest other link."""
     fits = schema.load().fitting
+    in_sentence: dict[tuple[str, str, tuple[int, int]], Candidate] = {}
     best: dict[tuple[str, str], Candidate] = {}
 
-    def offer(a: Occurrence, b: Occurrence, evidence: tuple[int, int], link: str) -> None:
+    def make(a: Occurrence, b: Occurrence, evidence: tuple[int, int], link: str
+             ) -> Candidate | None:
         if a.entity.id == b.entity.id or not fits(a.entity.type, b.entity.type):
+            return None
+        return Candidate(a.entity, b.entity, (a.start, a.end), (b.start, b.end), evidence, link)
+
+    def offer(candidate: Candidate | None) -> None:
+        if candidate is None:
             return
-        key = (a.entity.id, b.entity.id)
-        candidate = Candidate(a.entity, b.entity, (a.start, a.end), (b.start, b.end),
-                              evidence, link)
+        key = (candidate.subject.id, candidate.object.id)
         known = best.get(key)
         if known is None or _closer(candidate, known):
             best[key] = candidate
@@ -93,15 +100,21 @@ def candidates(doc: Doc, antecedents: Antecedents) -> list[Candidate]:
         span = (sent.start_char, sent.end_char)
         for a in found:
             for b in found:
-                if a.entity.id != b.entity.id:
-                    offer(a, b, span, "sentence" if a.named and b.named else "reference")
+                candidate = make(a, b, span, "sentence" if a.named and b.named else "reference")
+                if candidate is None:
+                    continue
+                key = (a.entity.id, b.entity.id, span)
+                known = in_sentence.get(key)
+                if known is None or _closer(candidate, known):
+                    in_sentence[key] = candidate
         groups_by_sentence.append((span, found))
+    together = {(a, b) for a, b, _ in in_sentence}
     for i, (first, here) in enumerate(groups_by_sentence):
         for second, there in groups_by_sentence[i + 1:i + 1 + NEARBY_SENTENCES]:
             for a in here:
                 for b in there:
-                    offer(a, b, (first[0], second[1]), "nearby")
-                    offer(b, a, (first[0], second[1]), "nearby")
+                    offer(make(a, b, (first[0], second[1]), "nearby"))
+                    offer(make(b, a, (first[0], second[1]), "nearby"))
 
     focus = _focus_group(doc, antecedents)
     if focus is not None:
@@ -110,9 +123,11 @@ def candidates(doc: Doc, antecedents: Antecedents) -> list[Candidate]:
                 continue
             here = Occurrence(focus, span[0], span[0], False)
             for o in found:
-                if o.entity.type in ("place", "state") and (focus.id, o.entity.id) not in best:
-                    offer(here, o, span, "focus")
-    return list(best.values())
+                if o.entity.type in ("place", "state"):
+                    offer(make(here, o, span, "focus"))
+    apart = [c for key, c in best.items() if key not in together]
+    return sorted([*in_sentence.values(), *apart],
+                  key=lambda c: (c.evidence, c.subject_at, c.object_at))
 
 
 _LINK_RANK = {"sentence": 0, "reference": 1, "nearby": 2, "focus": 3}

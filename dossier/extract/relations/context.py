@@ -7,15 +7,16 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from dossier import schema
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import normalize_date
 from dossier.extract.quotes import quote_spans
 from dossier.extract.reference import head_noun
 from dossier.extract.sentences import doc_text
-from dossier.model import Entity
+from dossier.model import Entity, Relation
 from dossier.vocabulary import Lexicons, Shapes, name_key
 
-SYMMETRIC = {"allied_with", "adversary_of"}
+SYMMETRIC = schema.load().symmetric
 GROUPS = ("armed_group",)
 ACTORS = ("armed_group", "organization", "state")
 PLACES = ("place", "state")
@@ -36,7 +37,7 @@ class RelationContext:
         self.ants = antecedents
         self.cues = lexicons.relations
         self.lexicons = lexicons
-        self.found: dict[tuple[str, str, str], dict] = {}
+        self.found: dict[tuple[str, str, str], Relation] = {}
         self.nested: set[str] = set()
         self.quotes = quote_spans(doc_text(doc))
         self.location_preps = set(self.cue("operates_in", "prepositions"))
@@ -59,11 +60,10 @@ class RelationContext:
             subject, obj = (subject, obj) if subject.id == key[0] else (obj, subject)
         if key in self.found or (obj.id, predicate, subject.id) in self.found:
             return  # one direction only: a branch is not its parent's branch too
-        self.found[key] = {
-            "subject": subject.id, "predicate": predicate, "object": obj.id,
-            "since": since(sent), "evidence": [sent.start_char, sent.end_char],
-            "confidence": CONFIDENCE[rule],
-            "hedged": hedged(self._hedge_window(sent, subject, obj), self.lexicons)}
+        self.found[key] = Relation(
+            subject.id, predicate, obj.id, (sent.start_char, sent.end_char), since(sent),
+            CONFIDENCE[rule], hedged(self._hedge_window(sent, subject, obj), self.lexicons),
+            by=f"rule:{rule}")
 
     def _across_quote(self, sent: Span, subject: Entity, obj: Entity) -> bool:
         """True when, in this sentence, one entity is named only inside quotation

@@ -15,7 +15,9 @@ import zlib
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from dossier import schema
 from dossier.extract.relations.candidates import Candidate
+from dossier.model import Relation
 from dossier.vocabulary import Lexicons
 
 HASH_BITS = 16
@@ -104,14 +106,36 @@ def sparse(candidate: Candidate, doc: Doc, lexicons: Lexicons,
         out += [f"after={lemma}", f"after={lemma}|{types}"]
         for predicate in cues.get(lemma, ()):
             out.append(f"cue_after={predicate}|{types}")
+    out += [f"subject_dep={subject.root.dep_}|{types}", f"object_dep={obj.root.dep_}|{types}"]
     if first.sent == last.sent:
         path = _path(first.root, last.root)
         if path:
             out += [f"path={path}", f"path={path}|{types}"]
             for step in path.split(" "):
                 out.append(f"step={step}|{types}")
+        for lemma in _governors(first.root, last.root):
+            out.append(f"governor={lemma}|{types}")
+            for predicate in cues.get(lemma, ()):
+                out += [f"cue_governor={predicate}", f"cue_governor={predicate}|{types}"]
     else:
         out.append(f"sentences_apart|{types}")
+    return out
+
+
+GOVERNORS = 3
+"""Heads read above the lowest common head of the two mentions."""
+
+
+def _governors(a: Token, b: Token) -> list[str]:
+    """Lemmas of the lowest head the two mentions share and of the heads above it:
+    "clashes between X and Y" is governed by "clash", "a coalition battling X" by
+    "battle"."""
+    up_b = {b, *b.ancestors}
+    common = next((t for t in (a, *a.ancestors) if t in up_b), None)
+    out = []
+    while common is not None and len(out) < GOVERNORS:
+        out.append(common.lemma_.casefold())
+        common = common.head if common.head is not common else None
     return out
 
 
@@ -150,11 +174,12 @@ def dense(candidate: Candidate, doc: Doc) -> np.ndarray:
     return out
 
 
-def rule_votes(relations: list[dict]) -> dict[tuple[str, str], set[str]]:
+def rule_votes(relations: list[Relation]) -> dict[tuple[str, str], set[str]]:
     """(subject id, object id) → predicates the rules found (symmetric ones both ways)."""
+    symmetric = schema.load().symmetric
     votes: dict[tuple[str, str], set[str]] = {}
     for r in relations:
-        votes.setdefault((r["subject"], r["object"]), set()).add(r["predicate"])
-        if r["predicate"] in ("allied_with", "adversary_of"):
-            votes.setdefault((r["object"], r["subject"]), set()).add(r["predicate"])
+        votes.setdefault((r.subject, r.object), set()).add(r.predicate)
+        if r.predicate in symmetric:
+            votes.setdefault((r.object, r.subject), set()).add(r.predicate)
     return votes

@@ -28,8 +28,17 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
         for holder in holders:
             for body in bodies:
                 predicate = _role_predicate(ctx, noun, holder, body, roles)
+                if predicate and predicate != "leader_of" and _ended(ctx, noun, predicate):
+                    continue  # "a former member of X": a tie that is over
                 if predicate:
                     ctx.add(holder, predicate, body, sent, "role")
+
+
+def _ended(ctx: RelationContext, noun: Token, predicate: str) -> bool:
+    """True when the role noun says the role is over ("former", "ex-")."""
+    ended = set(ctx.cue(predicate, "ended"))
+    return any(c.dep_ in ("amod", "advmod", "compound") and c.lower_.rstrip("-") in ended
+               for c in noun.children)
 
 
 def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:

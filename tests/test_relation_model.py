@@ -1,0 +1,183 @@
+"""The learned relation layer: candidates, the shipped model, and `dossier train`
+end to end on the bundled sample articles (annotated in tests/data/annotated)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from importlib import resources
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from dossier import schema
+from dossier.assemble import entities_of, extract
+from dossier.cli import app
+from dossier.extract.relations.candidates import candidates
+from dossier.extract.relations.learned import MODEL_NAME, read_model, shipped
+from dossier.learn.build import CARD_NAME
+from dossier.model import Document
+from dossier.nlp import load as load_nlp
+from dossier.vocabulary import name_key
+
+from conftest import ROOT
+
+ANNOTATED = ROOT / "tests" / "data" / "annotated"
+MODELS = resources.files("dossier").joinpath("models")
+
+
+def record_of(text: str):
+    return extract(Document(raw=text.encode("utf-8"), source="test.txt"))[1]
+
+
+def ties(record, a: str, b: str) -> set[str]:
+    """Predicates the record states between the entities named ``a`` and ``b`` (either way)."""
+    def names(entity_id):
+        e = record.entity(entity_id)
+        return {name_key(n) for n in (e.name, *e.aliases)}
+    return {r.predicate for r in record.relations
+            if {name_key(a), name_key(b)} <= names(r.subject) | names(r.object)
+            and (name_key(a) in names(r.subject)) != (name_key(a) in names(r.object))}
+
+
+# --- candidates ------------------------------------------------------------------
+
+def test_candidates_keep_the_span_that_links_them():
+    text = ("Al-Shabaab fighters attacked a base near Mogadishu on Monday. The group later "
+            "withdrew. Somali troops said they had pushed the militants back.")
+    doc = load_nlp()(text)
+    _, antecedents = entities_of(doc)
+    found = candidates(doc, antecedents)
+    fits = schema.load().fitting
+    assert found
+    for c in found:
+        start, end = c.evidence
+        assert start <= min(c.subject_at[0], c.object_at[0])
+        assert max(c.subject_at[1], c.object_at[1]) <= end or c.link == "focus"
+        assert fits(c.subject.type, c.object.type)
+    links = {(c.subject.name, c.object.name): c.link for c in found}
+    assert links[("Al-Shabaab", "Mogadishu")] == "sentence"
+    # Somali troops are named two sentences later: a nearby link, not none.
+    assert any(c.link in ("nearby", "reference") and "Somali" in c.object.name
+               and c.subject.name == "Al-Shabaab" for c in found)
+
+
+def test_a_pair_named_in_two_sentences_is_two_candidates():
+    text = ("The Taliban met officials from Qatar in Doha. Later the Taliban thanked Qatar "
+            "for its support.")
+    doc = load_nlp()(text)
+    _, antecedents = entities_of(doc)
+    pairs = [c for c in candidates(doc, antecedents)
+             if (c.subject.name, c.object.name) == ("Taliban", "Qatar")]
+    assert len({c.evidence for c in pairs}) == 2
+
+
+# --- the shipped model -------------------------------------------------------------
+
+def test_the_shipped_model_loads_offline_and_matches_its_card():
+    model = shipped()
+    assert model is not None, "no relation model in the package"
+    card = json.loads(MODELS.joinpath(CARD_NAME).read_text("utf-8"))
+    raw = MODELS.joinpath(MODEL_NAME).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == card["model"]["sha256"] == model.digest
+    assert len(raw) == card["model"]["bytes"] <= 25 * 1024 * 1024
+    assert list(model.classes) == card["model"]["classes"]
+    assert model.threshold == card["model"]["threshold"] == card["cross_validated"]["threshold"]
+    assert set(model.classes) - {"none"} <= set(schema.load().predicates)
+    # The card in words quotes the same model and the same cross-validated figures.
+    words = MODELS.joinpath("RELATIONS.md").read_text("utf-8")
+    assert card["model"]["sha256"][:16] in words
+    for system in ("rules", "learned"):
+        f1 = card["cross_validated"][system]["relations"]["f1"]
+        assert f"{f1:.2f}" in words, (system, f1)
+
+
+def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(samples_dir):
+    text = (samples_dir / "02-al-shabaab-atmis.txt").read_bytes()
+    first = extract(Document(raw=text, source="a.txt"))[1].to_dict()
+    second = extract(Document(raw=text, source="a.txt"))[1].to_dict()
+    assert first == second
+    producers = {r["by"] for r in first["relations"]}
+    assert producers, "no relation at all"
+    assert all(p.startswith("rule:") or p == shipped().name for p in producers), producers
+
+
+# --- negatives: pairs in one sentence that hold no relation --------------------------
+
+@pytest.mark.parametrize("text, a, b, absent", [
+    # a designation is not an adversary tie
+    ("Turkey has designated Hayat Tahrir al-Sham as a terrorist organisation, according to "
+     "a presidential decision published on Friday.", "Turkey", "Hayat Tahrir al-Sham",
+     "adversary_of"),
+    # a former tie is over
+    ("Abdullahi Yusuf, a former member of al-Shabaab, now runs a shop in Nairobi.",
+     "Abdullahi Yusuf", "al-Shabaab", "member_of"),
+    # named together, tied by nothing
+    ("The United Nations said on Monday that Boko Haram had not been discussed at the "
+     "meeting.", "United Nations", "Boko Haram", "adversary_of"),
+    ("Reporters from Reuters and the BBC waited outside the court in Manila.",
+     "Reuters", "BBC", "allied_with"),
+])
+def test_no_relation_where_the_text_states_none(text, a, b, absent):
+    record = record_of(text)
+    assert absent not in ties(record, a, b), record.relations
+
+
+@pytest.mark.parametrize("text, a, b, predicate", [
+    ("Sporadic clashes between Taliban fighters and Afghan forces erupted on the outskirts "
+     "of Ghazni on Monday.", "Taliban", "Afghan forces", "adversary_of"),
+    ("Al-Shabaab remains active across southern Somalia.", "al-Shabaab", "southern Somalia",
+     "operates_in"),
+])
+def test_ordinary_phrasings_of_a_tie(text, a, b, predicate):
+    record = record_of(text)
+    assert predicate in ties(record, a, b), record.relations
+
+
+# --- training end to end -------------------------------------------------------------
+
+@pytest.fixture
+def annotated_shared(tmp_path, samples_dir):
+    """A `../shared`-shaped folder: 3 sample articles in dev/, 6 in train/."""
+    golds = sorted(ANNOTATED.glob("*.gold.json"))
+    assert len(golds) >= 9
+    for k, gold in enumerate(golds):
+        name = gold.name.removesuffix(".gold.json")
+        folder = tmp_path / "shared" / ("dev" if k < 3 else "train")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(gold, folder / gold.name)
+        shutil.copy(samples_dir / f"{name}.txt", folder / f"{name}.txt")
+    return tmp_path / "shared"
+
+
+def test_dossier_train_runs_end_to_end(annotated_shared, tmp_path):
+    pytest.importorskip("sklearn")
+    out = tmp_path / "model"
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, [
+        "train", "--shared", str(annotated_shared), "--annotations", str(tmp_path / "none"),
+        "--folds", "3", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["data"]["scored_texts"] == 9 and report["data"]["dev_texts"] == 3
+    assert report["data"]["positive_candidates"] > 0
+    assert 0 < report["ceiling"]["within_reach"] <= 1
+    assert set(report["ceiling"]["causes"]) >= {"within reach", "entity missed"}
+    for system in ("rules", "learned"):
+        assert 0 <= report["cross_validated"][system]["relations"]["f1"] <= 1
+    assert report["dev"]["texts"] == 3
+    card = json.loads((out / CARD_NAME).read_text("utf-8"))
+    model = read_model(out / MODEL_NAME)
+    assert card["model"]["sha256"] == model.digest
+    assert model.classes[0] == "none" or "none" in model.classes
+    assert card["model"]["training_texts"] == 6  # dev/ is held out of the shipped fit
+    # The trained model runs on a text it did not see, deterministically.
+    doc = load_nlp()("Boko Haram fighters attacked Maiduguri, the army said.")
+    _, antecedents = entities_of(doc)
+    from dossier.extract.relations.learned import featurize
+    from dossier.vocabulary import load as load_vocabulary
+    rows = featurize(doc, candidates(doc, antecedents), load_vocabulary().lexicons, [])
+    probabilities = model.probabilities(rows)
+    assert np.isfinite(probabilities).all()
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert np.array_equal(probabilities, model.probabilities(rows))
