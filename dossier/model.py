@@ -11,7 +11,9 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("armed_group", "person", "organization", "state", "place")
+from dossier import schema
+
+ENTITY_TYPES = schema.load().entity_types
 
 
 def document_id(raw: bytes) -> str:

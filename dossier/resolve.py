@@ -21,8 +21,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from dossier.extract.reference import acronym_of, is_acronym_text
-from dossier.vocabulary import Shapes
+from dossier.vocabulary import Shapes, acronym_of, is_acronym_text
 
 FUZZY_THRESHOLD = 90
 """rapidfuzz ratio (0–100) two name keys need to be taken for one name."""

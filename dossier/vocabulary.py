@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from dossier import schema
 from dossier.errors import VocabularyError
 from dossier.model import ENTITY_TYPES
 
@@ -59,6 +60,21 @@ def name_key(text: str) -> str:
         if word:
             joined.append(word)
     return " ".join(joined)
+
+
+def acronym_of(words: list[str], shapes: "Shapes") -> set[str]:
+    """Acronyms a multi-word name may go by: initials with and without small words."""
+    if len(words) < 2:
+        return set()
+    all_initials = "".join(w[0] for w in words if w[:1].isalpha()).upper()
+    content = "".join(w[0] for w in words
+                      if w[:1].isalpha() and w.casefold() not in shapes.acronym_stopwords).upper()
+    return {all_initials, content}
+
+
+def is_acronym_text(text: str) -> bool:
+    letters = re.sub(r"[.\-]", "", text)
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 @dataclass(frozen=True)
@@ -142,8 +158,7 @@ class Lexicons:
     relations: dict[str, dict[str, tuple[str, ...]]]
 
 
-PREDICATES = ("allied_with", "adversary_of", "affiliate_of", "splinter_of", "leader_of",
-              "member_of", "works_for", "operates_in", "based_in")
+PREDICATES = tuple(schema.load().predicates)
 
 
 CLOSEST_REMEMBERED = 50_000

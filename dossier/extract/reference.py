@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 
 from dossier.model import Entity, Mention
-from dossier.vocabulary import Shapes, name_key
+from dossier.vocabulary import Shapes, acronym_of, is_acronym_text, name_key
 
 _SOURCE_RANK = {"gazetteer": 0, "state_force": 1, "shape": 2, "model": 3}
 
@@ -70,21 +70,6 @@ def surname_of(words: list[str], shapes: Shapes) -> str:
     while len(words) > 1 and words[-1] in shapes.name_suffixes:
         words = words[:-1]
     return words[-1]
-
-
-def acronym_of(words: list[str], shapes: Shapes) -> set[str]:
-    """Acronyms a multi-word name may go by: initials with and without small words."""
-    if len(words) < 2:
-        return set()
-    all_initials = "".join(w[0] for w in words if w[:1].isalpha()).upper()
-    content = "".join(w[0] for w in words
-                      if w[:1].isalpha() and w.casefold() not in shapes.acronym_stopwords).upper()
-    return {all_initials, content}
-
-
-def is_acronym_text(text: str) -> bool:
-    letters = re.sub(r"[.\-]", "", text)
-    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 def entities(mentions: list[Mention], shapes: Shapes, text: str) -> list[Entity]:

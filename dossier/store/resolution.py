@@ -14,13 +14,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from dossier import vocabulary
-from dossier.extract.reference import acronym_of, is_acronym_text
 from dossier.model import Entity
 from dossier.resolve import alias_index_keys, fuzzy_candidate, name_acronyms
 from dossier.store.schema import (aliases, assertions, corrections, entities, event_actors,
                                   mentions)
 from dossier.store.schema import name_acronyms as name_acronyms_table
-from dossier.vocabulary import name_key
+from dossier.vocabulary import acronym_of, is_acronym_text, name_key
 
 
 def _now() -> datetime:

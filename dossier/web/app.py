@@ -25,11 +25,11 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from dossier import query
+from dossier import schema
 from dossier.brief import briefing, strength_chart
 from dossier.conflicts import find_conflicts
 from dossier.errors import InputError
 from dossier.graph import build_graph
-from dossier.vocabulary import PREDICATES
 from dossier.store import open_store
 from dossier.store.base import Store
 from dossier.web.security import CSP, Csrf, Guard, RateLimit, bearer_ok
@@ -230,8 +230,9 @@ def create_app(db: str | None = None, token: str | None = None,
     def graph_data(around: int | None, depth: int, as_of: str | None,
                    predicates: list[str]) -> dict:
         graph = build_graph(store, around=around, depth=depth, as_of=as_of)
+        symmetric = schema.load().symmetric
         edges = [{"from": s, "to": o, "predicate": d["predicate"], "since": d["since"],
-                  "sources": d["sources"]}
+                  "symmetric": d["predicate"] in symmetric, "sources": d["sources"]}
                  for s, o, d in graph.edges(data=True)
                  if not predicates or d["predicate"] in predicates]
         used = {e["from"] for e in edges} | {e["to"] for e in edges}
@@ -248,7 +249,7 @@ def create_app(db: str | None = None, token: str | None = None,
                    predicate: list[str] = Query([])):
         center = store.entity(around) if around is not None else None
         return page(request, "graph.html", center=center, depth=depth, as_of=as_of,
-                    predicates=PREDICATES, chosen=predicate, has_library=vendor is not None)
+                    predicates=tuple(schema.load().predicates), chosen=predicate, has_library=vendor is not None)
 
     @app.get("/api/graph")
     def api_graph(around: int | None = Query(None, ge=1, le=MAX_ID),

@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     font: {color: "#1d2330"}})));
   const edges = new vis.DataSet(data.edges.map((e, i) => ({
     id: i, from: e.from, to: e.to, label: e.predicate.replace("_", " "),
-    arrows: e.predicate === "allied_with" || e.predicate === "adversary_of" ? "" : "to",
+    arrows: e.symmetric ? "" : "to",
     dashes: DASHED.has(e.predicate), font: {size: 10}})));
   box.dataset.nodes = String(data.nodes.length);
   const network = new vis.Network(box, {nodes, edges},
