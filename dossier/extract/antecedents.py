@@ -15,7 +15,7 @@ parse and the entity layer (``vocab/reference.yaml``):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
@@ -65,12 +65,15 @@ class Antecedents:
             i += 1
         return list(seen.values())
 
-    def before(self, offset: int, types: Iterable[str]) -> Entity | None:
+    def before(self, offset: int, types: Iterable[str],
+               outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
         """The entity of ``types`` in focus before ``offset``, within reach.
 
         Focus: the nearest one mentioned as a clause's subject, else the nearest
         one mentioned at all ("… said Hayat Tahrir al-Sham, a former al-Qaeda
         affiliate. It added …": "it" is the group the sentence is about).
+        outside: spans whose mentions do not count (quotations, for a speaker:
+        a name in someone's words is not who "he" is).
         """
         wanted = set(types)
         limit = self._lookback_start(offset)
@@ -79,6 +82,9 @@ class Antecedents:
         while i >= 0 and self.mentions[i][0] >= limit:
             start, end, ent_id = self.mentions[i]
             ent = self.by_id[ent_id]
+            if any(s <= start < e for s, e in outside):
+                i -= 1
+                continue
             if ent.type in wanted and end <= offset:
                 nearest = nearest or ent
                 if self._is_subject(start, end):
@@ -113,8 +119,8 @@ class Antecedents:
         return next((e for e in self.by_id.values() if e.kb_id == state_id), None)
 
     # -- tokens ------------------------------------------------------------
-    def resolve(self, token: Token) -> Entity | None:
-        """The entity ``token`` stands for, or None."""
+    def resolve(self, token: Token, outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
+        """The entity ``token`` stands for, or None (``outside``: see :meth:`before`)."""
         found = self.at(token.idx, token.idx + len(token))
         if found is not None:
             return found
@@ -128,12 +134,12 @@ class Antecedents:
                 near = self.at(close.idx, token.idx)
                 if near is not None and near.type in types:
                     return near
-            return self.before(token.idx, types)
+            return self.before(token.idx, types, outside)
         head = token.lemma_.casefold() if token.pos_ in ("NOUN", "PROPN") else None
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
             types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]
             if any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in token.children):
-                return self.before(token.idx, types)
+                return self.before(token.idx, types, outside)
         return None
 
     def resolve_phrase(self, token: Token) -> list[Entity]:

@@ -31,6 +31,8 @@ from dossier.model import Entity, Quote
 from dossier.vocabulary import Lexicons
 
 MIN_WORDS = 4
+RUN_ON_PARAGRAPHS = 2
+"""How many paragraphs a run of quotations by one speaker may span."""
 OPENING = "“«„"
 CLOSING = "”»"
 _SPEAKER_DEPS = ("nsubj", "nsubjpass")
@@ -71,25 +73,35 @@ def _words(text: str) -> int:
 def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     """Direct quotations with their speakers; see the module docstring."""
     previous: tuple[int, Entity | None, str | None] | None = None
-    for q in quote_spans(doc_text(doc)):
+    found = quote_spans(doc_text(doc))
+    quoted = [(q.start, q.end) for q in found]
+    for q in found:
         content = doc_text(doc)[q.start:q.end].strip()
         if _words(content) < MIN_WORDS:
             continue
-        speaker, speaker_text = _attribute(doc, q, antecedents, lexicons)
+        speaker, speaker_text = _attribute(doc, q, antecedents, lexicons, quoted)
         how = "attributed" if speaker is not None or speaker_text is not None else "unattributed"
         if speaker is None and speaker_text is None and previous is not None \
                 and q.paragraph - previous[0] <= 1:
             speaker, speaker_text = previous[1], previous[2]
             how = "run_on"  # the speaker of the quotation just before
+        elif speaker is None and speaker_text is not None and previous is not None \
+                and previous[1] is not None and q.paragraph - previous[0] <= RUN_ON_PARAGRAPHS \
+                and previous[1].type in lexicons.pronouns.get(speaker_text.casefold(), ()):
+            # "…," he said: a pronoun nothing before resolves is the speaker of the run.
+            speaker = previous[1]
+            how = "run_on"
         previous = (q.paragraph, speaker, speaker_text)
-        start = q.start + (len(doc_text(doc)[q.start:q.end]) - len(doc_text(doc)[q.start:q.end].lstrip()))
+        raw = doc_text(doc)[q.start:q.end]
+        start = q.start + (len(raw) - len(raw.lstrip()))
         yield Quote(speaker.id if speaker else None, speaker_text, content.rstrip(",").strip(),
                     (start, start + len(content)), by=f"rule:quotes.{how}")
 
 
-def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
-               ) -> tuple[Entity | None, str | None]:
-    """The speaker of one quotation, from the words around it."""
+def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
+               quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None]:
+    """The speaker of one quotation, from the words around it. ``quoted``: every
+    quotation's span; a name inside one is never whom "he" or "it" stands for."""
     window = _window(doc, q)
     if window is None:
         return None, None
@@ -99,14 +111,14 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     for tokens in (after, before):
         for verb in tokens:
             if _is_reporting(verb, lexicons):
-                found = _speaker_of(verb, antecedents, lexicons, q)
+                found = _speaker_of(verb, antecedents, lexicons, q, quoted)
                 if found is not None:
                     return found
         for tok in tokens:
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 objects = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
                 if objects:
-                    return _resolve_speaker(objects[0], antecedents, lexicons)
+                    return _resolve_speaker(objects[0], antecedents, lexicons, quoted)
     return None, None
 
 
@@ -140,8 +152,8 @@ def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
     return token.pos_ in ("VERB", "AUX") and token.lemma_.casefold() in lexicons.reporting_verbs
 
 
-def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Quote
-                ) -> tuple[Entity | None, str | None] | None:
+def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Quote,
+                quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None] | None:
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
@@ -150,11 +162,11 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     subject = subjects[0]
     if q.start <= subject.idx < q.end:
         return None  # the verb belongs to the quoted words
-    return _resolve_speaker(subject, antecedents, lexicons)
+    return _resolve_speaker(subject, antecedents, lexicons, quoted)
 
 
-def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons
-                     ) -> tuple[Entity | None, str | None]:
+def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons,
+                     quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None]:
     subtree = list(subject.subtree)
     text = subject.doc[subtree[0].i:subtree[-1].i + 1].text
     start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
@@ -170,4 +182,18 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
             return after[0], text
     if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:
         return None, text
-    return antecedents.resolve(subject), text
+    found = antecedents.resolve(subject, quoted)
+    if found is None and subject.pos_ == "PROPN":
+        found = _person_by_name_word(subtree, antecedents)
+    return found, text
+
+
+def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:
+    """The one person whose name holds the speaker's name words ("Babel said" when
+    the model missed "Babel"; "Mohd Fuzi" for "Mohd Fuzi Harun"), or None."""
+    names = {t.lower_ for t in words if t.pos_ == "PROPN" and t.text[:1].isupper()}
+    if not names:
+        return None
+    people = [e for e in antecedents.by_id.values() if e.type == "person"
+              and names <= {w.casefold() for alias in (e.name, *e.aliases) for w in alias.split()}]
+    return people[0] if len(people) == 1 else None

@@ -23,7 +23,7 @@ from dossier.extract.relations.learned import MODEL_NAME, RelationModel, model_r
 from dossier.learn import train
 from dossier.learn.annotations import read_annotations, read_corpus
 from dossier.learn.ceiling import measure
-from dossier.learn.corpus import Annotated, read_folder, without_near_copies
+from dossier.learn.corpus import read_folder, without_near_copies
 from dossier.learn.parsed import Parsed, parse_all
 
 CARD_NAME = "relations.card.json"
@@ -145,4 +145,4 @@ def _as_prediction(gold: dict) -> dict:
     return out
 
 
-__all__ = ["Annotated", "Report", "agreement", "build"]
+__all__ = ["Report", "agreement", "build"]

@@ -31,4 +31,5 @@ def parse_all(items: Iterable[Annotated]) -> Iterator[Parsed]:
     docs = nlp_module.load().pipe((c.text for c in cleaned), batch_size=16)
     for item, clean_text, doc in zip(items, cleaned, docs):
         ents, antecedents = entities_of(doc)
-        yield Parsed(item, doc, record(item.document, clean_text, doc, learned=False), ents, antecedents)
+        rules_only = record(item.document, clean_text, doc, learned=False)
+        yield Parsed(item, doc, rules_only, ents, antecedents)

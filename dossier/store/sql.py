@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dossier.provenance import extractor_version
 from dossier.schema import load as load_schema
 from dossier.errors import StorageError
-from dossier.model import CleanText, Document, Entity, Record
+from dossier.model import CleanText, Document, Entity, Quote, Record
 from dossier.store import migrations, resolution
 from dossier.store.base import DocumentRow, EntityRow
 from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
