@@ -75,6 +75,13 @@ def test_no_relations(text):
     ("“We will hold the line,” said Colonel Amadou Diallo. The army sent reinforcements. "
      "The roads were closed. The markets stayed shut. The schools closed early.\n\n"
      "“They will not pass this river,” he said.", "Amadou Diallo", "They will not pass"),
+    # the parse cuts the name at a title's dot
+    ("“We are confronted with a homegrown terror group,” said Brig. Gen. Juvymax Uy, "
+     "commander of the task force.", "Juvymax Uy", "We are confronted with"),
+    # the text spells the speaker's name two ways
+    ("Police chief Oscar Abayalde met reporters in Manila on Monday. “We have the names of "
+     "their suppliers for verification,” Albayalde said.", "Oscar Abayalde",
+     "We have the names"),
 ])
 def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)

@@ -23,8 +23,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
+from dossier import vocabulary
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Quote
@@ -175,6 +177,11 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         named = antecedents.in_span(start, end, types)
         if named:
             return named[0], text
+    if vocabulary.load().shapes.is_title(subject.text) and subtree[-1] is subject:
+        # "said Brig. Gen. Juvymax Uy": the parse cut the name at a title's dot
+        titled = antecedents.in_span(end, end + _NEAR_CHARS, ("person",))
+        if titled:
+            return titled[0], text
     lemma = subject.lemma_.casefold()
     if lemma in ("report", "statement", "study", "assessment") and subject.pos_ == "NOUN":
         after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
@@ -195,5 +202,18 @@ def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity
     if not names:
         return None
     people = [e for e in antecedents.by_id.values() if e.type == "person"
-              and names <= {w.casefold() for alias in (e.name, *e.aliases) for w in alias.split()}]
+              and all(_spelt_like(n, {w.casefold() for alias in (e.name, *e.aliases)
+                                      for w in alias.split()}) for n in names)]
     return people[0] if len(people) == 1 else None
+
+
+NAME_SPELLING = 85
+"""rapidfuzz ratio (0–100) from which two name words are one name spelt two ways
+("Albayalde", "Abayalde"); words of 5 letters or more only."""
+
+
+def _spelt_like(word: str, words: set[str]) -> bool:
+    if word in words:
+        return True
+    return len(word) >= 5 and any(len(w) >= 5 and fuzz.ratio(word, w) >= NAME_SPELLING
+                                  for w in words)
