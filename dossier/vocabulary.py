@@ -116,12 +116,12 @@ class Shapes:
     facility_nouns: frozenset[str]
     institution_heads: frozenset[str]
     portfolios: frozenset[str]
-    region_words: frozenset[str] = frozenset()
-    local_bodies: frozenset[str] = frozenset()
-    local_body_modifiers: frozenset[str] = frozenset()
-    unit_heads: tuple[str, ...] = ()
-    faction_nouns: frozenset[str] = frozenset()
-    generic_name_tails: frozenset[str] = frozenset()
+    region_words: frozenset[str]
+    local_bodies: frozenset[str]
+    local_body_modifiers: frozenset[str]
+    unit_heads: tuple[str, ...]
+    faction_nouns: frozenset[str]
+    generic_name_tails: frozenset[str]
 
     @cached_property
     def cue_last_words(self) -> frozenset[str]:

@@ -83,9 +83,16 @@ def _without_tail(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -
     return mention
 
 
-def _token_before(doc: Doc, offset: int):
+def _tokens_at(doc: Doc, offset: int) -> tuple[int, int] | None:
+    """The token boundary at character ``offset``: (start, end) token indexes, equal
+    at a boundary, around the token when ``offset`` falls inside one."""
     span = doc.char_span(offset, offset, alignment_mode="expand")
-    i = span.start if span is not None else None
+    return (span.start, span.end) if span is not None else None
+
+
+def _token_before(doc: Doc, offset: int):
+    at = _tokens_at(doc, offset)
+    i = at[0] if at is not None else None
     if i is None or i == 0:
         return None
     before = doc[i - 1]
@@ -107,10 +114,8 @@ def _regional(doc: Doc, mention: Mention, shapes: Shapes, states: set[str]) -> M
 
 
 def _words_after(doc: Doc, offset: int, limit: int = 3) -> list:
-    span = doc.char_span(offset, offset, alignment_mode="expand")
-    if span is None:
-        return []
-    return [t for t in doc[span.end:span.end + limit]]
+    at = _tokens_at(doc, offset)
+    return [] if at is None else list(doc[at[1]:at[1] + limit])
 
 
 def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:

@@ -83,12 +83,13 @@ def build(shared: Path, annotations: Sequence[Path], folds: int = 5, out: Path |
                                   "relations_f1_by_threshold": cv.by_threshold,
                                   "per_predicate": cv.per_predicate}
     say("fitting the model to ship (everything but dev/)")
-    model = train.fit(_without(data, HELD_OUT).joined(more), threshold)
+    fitted_on = data.only(lambda _, parsed: parsed.item.folder != HELD_OUT).joined(more)
+    model = train.fit(fitted_on, threshold)
     report.dev = _dev_scores([p for p in parsed if p.item.folder == HELD_OUT], model)
     report.model = {"classes": list(model.classes), "threshold": threshold,
                     "hashed_columns": COLUMNS, "dense_columns": int(model.dense_mean.shape[0]),
                     "dense_weight": train.DENSE_WEIGHT, "C": train.C,
-                    "training_texts": len(_without(data, HELD_OUT).documents) + len(more.documents)}
+                    "training_texts": len(fitted_on.documents)}
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         model.save(out / MODEL_NAME)
@@ -103,12 +104,6 @@ def _counts(data: train.Examples, more: train.Examples) -> dict[str, int]:
     return {"candidates": len(labels), "positive_candidates": sum(y != train.NONE for y in labels),
             "annotated_relations": sum(len(p.item.gold["relations"])
                                        for ex in (data, more) for p in ex.documents)}
-
-
-def _without(data: train.Examples, folder: str) -> train.Examples:
-    keep = [i for i, p in enumerate(data.documents) if p.item.folder != folder]
-    return train.Examples([data.documents[i] for i in keep], [data.candidates[i] for i in keep],
-                          [data.rows[i] for i in keep], [data.labels[i] for i in keep])
 
 
 def _dev_scores(parsed: list[Parsed], model: RelationModel) -> dict:

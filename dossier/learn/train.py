@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -49,6 +49,12 @@ class Examples:
     def joined(self, other: "Examples") -> "Examples":
         return Examples(self.documents + other.documents, self.candidates + other.candidates,
                         self.rows + other.rows, self.labels + other.labels)
+
+    def only(self, keep: Callable[[int, Parsed], bool]) -> "Examples":
+        """The documents (by index and parse) that ``keep`` accepts, with their rows."""
+        kept = [i for i, parsed in enumerate(self.documents) if keep(i, parsed)]
+        return Examples([self.documents[i] for i in kept], [self.candidates[i] for i in kept],
+                        [self.rows[i] for i in kept], [self.labels[i] for i in kept])
 
 
 def examples(documents: Sequence[Parsed]) -> Examples:
@@ -175,12 +181,7 @@ def cross_validate(data: Examples, k: int = 5, extra: Examples | None = None
     out_of_fold: dict[int, tuple[RelationModel, np.ndarray]] = {}
     for fold in folds_of(documents, k):
         held = set(fold)
-        train = Examples([d for i, d in enumerate(documents) if i not in held] + extra.documents,
-                         [c for i, c in enumerate(data.candidates) if i not in held]
-                         + extra.candidates,
-                         [r for i, r in enumerate(data.rows) if i not in held] + extra.rows,
-                         [y for i, y in enumerate(data.labels) if i not in held] + extra.labels)
-        model = fit(train)
+        model = fit(data.only(lambda i, _: i not in held).joined(extra))
         for i in fold:
             out_of_fold[i] = (model, model.probabilities(data.rows[i]))
     rules = Scorecard()

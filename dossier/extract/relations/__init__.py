@@ -29,7 +29,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from dossier.extract.antecedents import Antecedents
-from dossier.extract.relations.context import SYMMETRIC, RelationContext, hedged
+from dossier.extract.relations.context import RelationContext, hedged
 from dossier.extract.relations.names import name_lineage
 from dossier.extract.relations.places import hyphen_cues, locations
 from dossier.extract.relations.roles import affiliations, led_by, pledges, role_frames
@@ -55,4 +55,4 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
     return list(ctx.found.values())
 
 
-__all__ = ["relations", "hedged", "SYMMETRIC"]
+__all__ = ["relations", "hedged"]
