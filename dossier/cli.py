@@ -352,9 +352,16 @@ def _print_assertions(p) -> None:
 
 @app.command("eval")
 def eval_cli(
-    directory: Annotated[Path, typer.Argument(help="Folder of NAME.txt with NAME.gold.json.")],
+    directory: Annotated[Path, typer.Argument(
+        help="Folder of NAME.txt with NAME.gold.json, or of packed corpus annotations "
+             "(with --corpus).")],
+    corpus: Annotated[Optional[Path], typer.Option(
+        help="Read DIRECTORY as annotations packed as offsets into this corpus JSONL "
+             "(training/annotations/*; ../shared/corpus/tnc-unlabelled.jsonl).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    save: Annotated[Optional[Path], typer.Option(help="Also write each NAME.json here.")] = None,
+    save: Annotated[Optional[Path], typer.Option(
+        help="Also write each NAME.json here (and, with --corpus, NAME.txt and "
+             "NAME.gold.json, for ../shared/tools/score.py).")] = None,
     details: Annotated[bool, typer.Option(
         "--details", help="List each document's missed, spurious and mistyped entities.")] = False,
 ) -> None:
@@ -362,27 +369,32 @@ def eval_cli(
     typed), relations, quotes and their speakers, strength claims and events."""
     from dossier import evaluate
     from dossier.assemble import extract
-    from dossier.ingest import read_file
+    from dossier.learn.annotations import read_annotations, read_corpus
+    from dossier.learn.corpus import read_folder
 
-    card = evaluate.Scorecard()
-    pairs = list(evaluate.gold_pairs(directory))
-    if not pairs:
-        raise _fail(f"{directory}: no NAME.txt with NAME.gold.json beside it")
+    if corpus is not None:
+        if not corpus.is_file():
+            raise _fail(f"{corpus}: no such corpus file")
+        items = list(read_annotations(directory, read_corpus(corpus)))
+    else:
+        items = list(read_folder(directory))
+    if not items:
+        raise _fail(f"{directory}: no annotated texts found" if corpus is not None
+                    else f"{directory}: no NAME.txt with NAME.gold.json beside it")
     if save:
         save.mkdir(parents=True, exist_ok=True)
-    for name, text_file, gold_file in pairs:
-        item = next(read_file(text_file))
-        if isinstance(item, InputError):
-            pred = {}
-            err.print(f"[red]skipped[/red] {escape(str(item))}")
-        else:
-            pred = extract(item)[1].to_dict()
+    card = evaluate.Scorecard()
+    for item in items:
+        pred = extract(item.document)[1].to_dict()
         if save:
-            (save / f"{name}.json").write_text(json.dumps(pred, ensure_ascii=False), "utf-8")
-        gold = evaluate.load_gold(gold_file)
-        evaluate.score(gold, pred, card)
+            (save / f"{item.name}.json").write_text(json.dumps(pred, ensure_ascii=False), "utf-8")
+            if corpus is not None:
+                (save / f"{item.name}.txt").write_bytes(item.document.raw)
+                (save / f"{item.name}.gold.json").write_text(
+                    json.dumps(item.gold, ensure_ascii=False), "utf-8")
+        evaluate.score(item.gold, pred, card)
         if details:
-            _print_errors(name, evaluate.entity_errors(gold, pred))
+            _print_errors(item.name, evaluate.entity_errors(item.gold, pred))
     scores = card.as_dict()
     if as_json:
         print(json.dumps(scores))

@@ -228,7 +228,3 @@ def score_assertions(gold: dict[str, Any], pred: dict[str, Any], card: Scorecard
         predicted, golds = pred.get(key, []), gold.get(key, [])
         tp = greedy_matches(predicted, golds, match)
         card.parts[part].add(tp, len(predicted), len(golds))
-
-
-def load_gold(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from dossier import evaluate
 from dossier.cli import app
+from dossier.learn.annotations import layout, pack
 from dossier.model import document_id
 
 ISKP_FILE = "01-iskp-kabul-airport.txt"
@@ -276,6 +277,35 @@ def test_eval_json_and_save(runner, gold_dir, tmp_path):
     record = json.loads((saved / "kabul.json").read_text("utf-8"))
     assert RECORD_KEYS <= set(record)
     assert len(record["entities"]) == scores["entities"]["pred"]
+
+
+def test_eval_reads_annotations_packed_against_a_corpus(runner, samples_dir, tmp_path):
+    """Corpus annotations keep offsets, not text: eval unpacks them against the corpus
+    JSONL, scores them like gold folders, and can save the files score.py reads."""
+    text = (samples_dir / ISKP_FILE).read_text("utf-8")
+    record = {"record": 7, "title": "Kabul attack", "text": text}
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps(record) + "\n", "utf-8")
+    laid_out = layout(record)
+    folder = tmp_path / "packed"
+    folder.mkdir()
+    gold = {**GOLD, "id": "tnc-007", "quotes": [], "claims": [], "events": [], "relations": []}
+    gold["entities"] = [{**e, "evidence": e["name"]} for e in GOLD["entities"][:2]] \
+        + GOLD["entities"][2:]
+    packed = pack(gold, laid_out)
+    assert all("span" in e["evidence"] for e in packed["entities"][:2])
+    (folder / "tnc-007.json").write_text(json.dumps(packed), "utf-8")
+    saved = tmp_path / "saved"
+    result = runner.invoke(app, ["eval", str(folder), "--corpus", str(corpus), "--json",
+                                 "--save", str(saved)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["entities"]["gold"] == 4 and scores["entities"]["r"] == 0.75
+    assert (saved / "tnc-007.txt").read_text("utf-8") == laid_out
+    assert json.loads((saved / "tnc-007.gold.json").read_text("utf-8"))["entities"][0]["evidence"] \
+        == GOLD["entities"][0]["name"]
+    missing = runner.invoke(app, ["eval", str(folder), "--corpus", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code != 0 and "no such corpus file" in words(missing.stderr)
 
 
 def test_eval_without_gold_files(runner, tmp_path):
