@@ -14,7 +14,6 @@ same type. Figures are micro-averaged over documents.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
