@@ -132,6 +132,46 @@ def test_events(text, date, precision, actor):
     assert actor in {named(record, a) for a in event.actors}
 
 
+@pytest.mark.parametrize("text, dates, actor", [
+    # A stated range gives its start and its end, however it is written.
+    ("Boko Haram held the town of Bama from 2014 to 2015, residents recalled.",
+     ["2014", "2015"], "Boko Haram"),
+    ("Al-Shabaab controlled the port between 2009 and 2012.", ["2009", "2012"], "Al-Shabaab"),
+    ("Hezbollah fought in Syria from March 2013 to June 2016.", ["2013-03", "2016-06"],
+     "Hezbollah"),
+    ("Veterans of the Taliban's 1996-2001 insurgency returned.", ["1996", "2001"], "Taliban"),
+    ("Al-Shabaab lost much of its ground in the 2011-12 offensive by Kenya.", ["2011", "2012"],
+     "Kenya"),
+])
+def test_event_ranges(text, dates, actor):
+    record = record_of(text)
+    for date in dates:
+        event = next((e for e in record.events if e.date == date), None)
+        assert event is not None, (date, [e.date for e in record.events])
+        assert actor in {named(record, a) for a in event.actors}
+
+
+@pytest.mark.parametrize("text, date, actor", [
+    # the noun clause's own arguments: possessor, "with", a clause it governs
+    ("Colombia's 2016 peace deal with the FARC ended the war.", "2016", "FARC"),
+    ("Colombia's 2016 peace deal with the FARC ended the war.", "2016", "Colombia"),
+    ("A 2012 coup toppled Amadou Toumani Toure.", "2012", "Amadou Toumani Toure"),
+    # a name before the event noun inside its phrase
+    ("Police recalled the 2019 Taliban offensive on the city.", "2019", "Taliban"),
+    # a relative clause is about the noun it describes
+    ("Abubakar Shekau, who was killed in 2021, had led Boko Haram.", "2021", "Abubakar Shekau"),
+    # participants after a preposition
+    ("Kenyan troops took the port from Al-Shabaab in 2012.", "2012", "Al-Shabaab"),
+    # "the Syrian government" is Syria, whatever state was named last
+    ("Syria denied it. Turkey said on Monday that the Syrian government shelled the town in "
+     "2018.", "2018", "Syria"),
+])
+def test_event_actors(text, date, actor):
+    record = record_of(text)
+    actors = {named(record, a) for e in record.events if e.date == date for a in e.actors}
+    assert actor in actors, (actors, [(e.date, e.actors) for e in record.events])
+
+
 @pytest.mark.parametrize("text", [
     "As of June 2020, the Taliban remained strong.",
     "The group had no plans last year.",

@@ -204,6 +204,18 @@ class Antecedents:
         return out
 
     def _named_in_phrase(self, head: Token) -> Entity | None:
+        """The body a common noun's phrase names: "the terrorist group BIFF", "the
+        government of the Philippines", "the Syrian government", "Iraq's government"."""
+        if "state" in self.lexicons.descriptions.get(head.lemma_.casefold(), ()):
+            for child in head.children:
+                if child.dep_ == "amod":
+                    state = self.state_by_demonym(child)
+                    if state is not None:
+                        return state
+                elif child.dep_ == "poss":
+                    owner = self.at(child.idx, child.idx + len(child))
+                    if owner is not None and owner.type == "state":
+                        return owner
         for child in head.children:
             if child.dep_ == "appos":
                 found = self.at(child.idx, child.idx + len(child))

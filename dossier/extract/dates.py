@@ -47,6 +47,41 @@ def normalize_date(text: str) -> tuple[str, str, int, int] | None:
     return best
 
 
+_SHORT_RANGE = re.compile(r"\b(?P<first>(?:19|20)\d{2})\s?[-–/]\s?(?P<end>\d{2}|(?:19|20)\d{2})\b")
+_RANGE_LINK = re.compile(r"^\s*(?:to|until|till|through|and|[-–])\s+", re.I)
+
+
+def dates_in(text: str) -> list[tuple[str, str]]:
+    """Every date a stated span gives, in order, once each: "from 1988 to 1993",
+    "between 2014 and 2017", "August 2016 to February 2017", "1980-88" and
+    "2014-15" give their start and their end (the conventions keep both)."""
+    found: list[tuple[str, str]] = []
+    rest, offset = text, 0
+    while (hit := normalize_date(rest)) is not None:
+        date, precision, start, end = hit
+        if (date, precision) not in found:
+            found.append((date, precision))
+        rest, offset = rest[end:], offset + end
+    for match in _SHORT_RANGE.finditer(text):
+        first, tail = match.group("first"), match.group("end")
+        last = tail if len(tail) == 4 else first[:2] + tail
+        if last > first and (last, "year") not in found:
+            found.append((last, "year"))
+    return found
+
+
+def range_end(following: str) -> tuple[str, str] | None:
+    """The end of a range whose start the model labelled alone: the text right after
+    "from 2015" reading "to 2016, when …" gives ("2016", "year")."""
+    link = _RANGE_LINK.match(following)
+    if link is None:
+        return None
+    hit = normalize_date(following[link.end():link.end() + 24])
+    if hit is None or hit[2] != 0:
+        return None
+    return hit[0], hit[1]
+
+
 def year_month_in(span: Span) -> str | None:
     """``YYYY`` or ``YYYY-MM`` of the first dated DATE entity in a span."""
     for ent in span.ents:

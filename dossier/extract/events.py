@@ -20,18 +20,25 @@ participle has no subject of its own; a year alone with no actors is kept with
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
 from dossier.extract.antecedents import Antecedents
-from dossier.extract.dates import normalize_date, resolve_relative
+from dossier.extract.dates import dates_in, range_end, resolve_relative
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Event
 
 ACTOR_TYPES = ("armed_group", "person", "organization", "state")
-_ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj", "agent", "attr")
+_ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj", "agent", "attr", "oprd")
 _MAX_CLIMB = 3
+_RELATIVE_PRONOUNS = ("who", "which", "that", "whom")
+_NOT_STATES = ("armed_group", "person", "organization")
+_PARTICIPANT_PREPOSITIONS = {"against": ACTOR_TYPES, "with": ACTOR_TYPES, "by": ACTOR_TYPES,
+                             "to": _NOT_STATES, "from": _NOT_STATES, "on": _NOT_STATES}
+"""Prepositions whose named objects take part in a clause's event, with the types they
+may be ("seized the city from IS", "moved money to Wanndy", "blamed on IS"); a state
+after "to" or "from" is a place ("invaded Iraq from Syria"), and places are never actors."""
 _MAX_DESCRIPTION_WORDS = 14
 
 
@@ -44,26 +51,36 @@ def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
     """
     seen: set[tuple[str, int]] = set()
     for ent in doc.ents:
-        if ent.label_ not in ("DATE", "EVENT"):
+        if ent.label_ not in ("DATE", "EVENT") or _is_state_of_affairs(ent):
             continue
-        found = normalize_date(ent.text)
-        if found is None:
-            relative = resolve_relative(ent.text, published)
-            found = (*relative, 0, 0) if relative else None
-        if found is None or _is_state_of_affairs(ent):
-            continue
-        date, precision, _, _ = found
+        found = _dates(ent, published)
         for anchor in _anchors(ent, event_nouns):
-            if (date, anchor.i) in seen:
-                continue
-            seen.add((date, anchor.i))
             actors = _actors(anchor, antecedents)
             if not actors and anchor.pos_ in ("VERB", "AUX") and anchor.dep_ != "relcl" \
                     and not _named_subject(anchor, antecedents):
                 continue  # a dated clause about nothing named is rarely an event
             start, end = _clause_span(anchor, ent)
-            yield Event(date, precision, tuple(a.id for a in actors),
-                        _describe(doc, start, end), (start, end), by="rule:events.dated")
+            for date, precision in found:
+                if (date, anchor.i) in seen:
+                    continue
+                seen.add((date, anchor.i))
+                yield Event(date, precision, tuple(a.id for a in actors),
+                            _describe(doc, start, end), (start, end), by="rule:events.dated")
+
+
+def _dates(date: Span, published: str | None) -> list[tuple[str, str]]:
+    """The dates one DATE span gives: a range its start and end ("from 2015 to 2016",
+    where the model often labels "2015" alone), a relative date its reading against
+    the article's date, nothing when neither holds."""
+    found = dates_in(date.text)
+    if not found:
+        relative = resolve_relative(date.text, published)
+        return [relative] if relative else []
+    if len(found) == 1 and date.start > 0 and date.doc[date.start - 1].lower_ in ("from", "between"):
+        end = range_end(doc_text(date.doc)[date.end_char:])
+        if end is not None and end not in found:
+            found.append(end)
+    return found
 
 
 def _anchors(date: Span, event_nouns: frozenset[str]) -> list[Token]:
@@ -107,37 +124,96 @@ def _anchor(date: Span, event_nouns: frozenset[str]) -> Token | None:
 def _actors(anchor: Token, antecedents: Antecedents) -> list[Entity]:
     actors: list[Entity] = []
 
-    def add(token: Token) -> None:
-        for ent in antecedents.resolve_phrase(token):
-            if ent.type in ACTOR_TYPES and ent not in actors:
+    def add(token: Token, types: tuple[str, ...] = ACTOR_TYPES) -> None:
+        found = antecedents.resolve_phrase(token)
+        if not found and token.pos_ == "NOUN":
+            found = _premodifier_entities(token, antecedents)  # "an IS-claimed bombing killed"
+        for ent in found:
+            if ent.type in types and ent not in actors:
                 actors.append(ent)
 
     if anchor.pos_ in ("NOUN", "PROPN"):
-        # "the withdrawal of Soviet forces": the noun's own arguments first.
-        for tok in anchor.subtree:
-            if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "by", "between"):
-                add(tok)
-        verb = anchor.head if anchor.dep_ in ("dobj", "pobj", "nsubj", "attr") else None
-        if verb is not None and verb.pos_ == "ADP":
-            verb = verb.head
-        if verb is not None and verb.pos_ in ("VERB", "AUX"):
-            for child in verb.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    add(child)
+        _noun_actors(anchor, antecedents, add)
+        for ent in _premodifier_entities(anchor, antecedents):
+            if ent not in actors:
+                actors.append(ent)
         return actors
     verb = anchor
+    if verb.dep_ == "relcl" and _relative_subject(verb):
+        # "Wanndy, who was killed in Syria in 2017": the noun the clause describes,
+        # and what that noun is said to be ("FJI is a group that was launched in 2011").
+        add(verb.head)
+        if verb.head.dep_ == "attr":
+            for child in verb.head.head.children:
+                if child.dep_ == "nsubj":
+                    add(child)
     for _ in range(_MAX_CLIMB):
-        for child in verb.children:
-            if child.dep_ in _ARGUMENT_DEPS and child.pos_ != "ADP":
-                add(child)
-            elif child.dep_ in ("prep", "agent") and child.lower_ in ("against", "with", "by"):
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        add(grandchild)
+        _clause_actors(verb, add)
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or verb.head.i == verb.i:
             break
         verb = verb.head
     return actors
+
+
+def _clause_actors(verb: Token, add: Callable[..., None]) -> None:
+    """A clause's named arguments: subject, objects, and participants after a preposition."""
+    for child in verb.children:
+        if child.dep_ in _ARGUMENT_DEPS and child.pos_ != "ADP":
+            add(child)
+        elif child.dep_ in ("prep", "agent") and child.lower_ in _PARTICIPANT_PREPOSITIONS:
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    add(grandchild, _PARTICIPANT_PREPOSITIONS[child.lower_])
+
+
+def _noun_actors(noun: Token, antecedents: Antecedents, add: Callable[..., None]) -> None:
+    """Who took part in an event a noun names: its own arguments ("the withdrawal of
+    Soviet forces", "Iran's revolution", "the war with Iraq"), a clause it heads ("the
+    uprising that toppled Ben Ali") or governs ("a 2011 uprising toppled Gaddafi"), else
+    the subject of the clause it sits in ("IS claimed the 2016 attack")."""
+    for tok in noun.subtree:
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "by", "between", "with", "against") \
+                and tok.head.head.i == noun.i:
+            add(tok)
+    for child in noun.children:
+        if child.dep_ == "poss":
+            add(child)
+        elif child.dep_ in ("relcl", "acl"):
+            _clause_actors(child, add)
+    verb = noun.head if noun.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "attr") else None
+    if verb is not None and verb.pos_ == "ADP":
+        verb = verb.head
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return
+    if noun.dep_ == "nsubj":
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                add(child)
+    else:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                add(child)
+
+
+def _premodifier_entities(noun: Token, antecedents: Antecedents) -> list[Entity]:
+    """Entities named before an event noun inside its phrase: "an IS-claimed suicide
+    bombing", "the 1996-2001 Taliban regime", "the Syrian government's attack"."""
+    left = [t for t in noun.subtree if t.i < noun.i]
+    if not left:
+        return []
+    found = antecedents.in_span(left[0].idx, noun.idx, ACTOR_TYPES)
+    for tok in left:
+        state = antecedents.state_by_demonym(tok)
+        if state is not None and state not in found:
+            found.append(state)
+    return found
+
+
+def _relative_subject(verb: Token) -> bool:
+    """True when a relative clause's subject is its relative pronoun or it has none
+    ("who was killed", "that was launched")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return not subjects or all(c.lower_ in _RELATIVE_PRONOUNS for c in subjects)
 
 
 def _clause_span(anchor: Token, date: Span) -> tuple[int, int]:
