@@ -154,6 +154,9 @@ class Lexicons:
     qualifiers: dict[str, str | None]
     not_strength: frozenset[str]
     number_words: dict[str, tuple[int, int | None]]  # word → (min, max)
+    count_verbs: frozenset[str]
+    owner_verbs: frozenset[str]
+    owner_links: dict[str, str]  # "belong" → "to": "fighters belong to X"
     event_nouns: frozenset[str]
     relations: dict[str, dict[str, tuple[str, ...]]]
 
@@ -329,6 +332,12 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
                                              "vocab/strength.yaml not_strength")),
             number_words={str(k).casefold(): _number_range(v, f"vocab/strength.yaml numbers.{k}")
                           for k, v in strength["numbers"].items()},
+            count_verbs=frozenset(_str_list(strength["count_verbs"],
+                                            "vocab/strength.yaml count_verbs")),
+            owner_verbs=frozenset(_str_list(strength["owner_verbs"],
+                                            "vocab/strength.yaml owner_verbs")),
+            owner_links={str(k).casefold(): str(v).casefold()
+                         for k, v in strength["owner_links"].items()},
             event_nouns=frozenset(_str_list(events["event_nouns"], "vocab/events.yaml")),
             relations=cues,
         )

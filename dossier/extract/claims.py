@@ -1,7 +1,10 @@
 """Strength claims: how many fighters a group has (EXTRACTION_SCHEMA.md, "Claims").
 
 ``strength_claims(doc, antecedents, lexicons)`` finds a figure bound to a strength
-noun (``vocab/strength.yaml``: fighters, members, troops, a following ...):
+noun (``vocab/strength.yaml``: fighters, members, troops, a following ...) right
+after it ("10,000 ISIS fighters", "a 3,000-strong force", "thousands of fighters"
+as what a group has), before it ("a following of 200,000") or through a counting
+verb ("its fighters number around 5,000"):
 
 * "around 1,500 to 2,000 fighters", "between 1,500 and 2,200 fighters" → a range;
   "more than 10,000 ISIS fighters" → min 10000 and no max; "several hundred" and
@@ -16,8 +19,12 @@ noun (``vocab/strength.yaml``: fighters, members, troops, a following ...):
   or state the sentence names besides the group; ``attributed_to``: the subject
   of a reporting verb in the sentence ("UN monitors estimated ...").
 
-A figure whose clause speaks of losses (killed, wounded, hostages, ...) is not
-a claim.
+The owner is also reached through linking words ("1,500 fighters belong to X",
+"militants loyal to X") and the verbs a clause complements ("X is estimated to have
+2,000 fighters"). "grew from 3,000 to 7,000" gives the figure now. A figure whose
+clauses speak of losses, arrests, surrenders or flight (``not_strength``), counts
+each unit, or belongs to several groups at once ("X and Y have 9,000 fighters") is
+not a claim.
 """
 from __future__ import annotations
 
@@ -79,7 +86,9 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
             if first is None:
                 continue
             low, high = first
-            if second is not None:
+            if second is not None and _is_change(doc, sent.start_char + match.start()):
+                low, high = second  # "grew from 3,000 to 7,000 fighters": the figure now
+            elif second is not None:
                 high = second[1] or second[0]
             if high is not None and high < low:
                 continue
@@ -101,13 +110,23 @@ def strength_claims(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> I
 
 def _strength_noun(doc: Doc, start: int, end: int, lexicons: Lexicons) -> Token | None:
     """The strength noun the figure counts: a few words after it ("10,000 ISIS
-    fighters"), or the noun it is "of" ("a following of over 200,000")."""
+    fighters", "the 3,000-strong brigade", "thousands of fighters"), the noun it is
+    "of" ("a following of over 200,000"), or the subject of a counting verb whose
+    object it is ("its fighters number around 5,000")."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    for tok in doc[span.end:min(len(doc), span.end + 4)]:
+    for tok in doc[span.end:min(len(doc), span.end + 5)]:
         if tok.lower_ in lexicons.strength_nouns:
             return tok
+        if tok.text in ("-", "–") and not tok.whitespace_:
+            continue  # "3,000-strong", "Al-Shabaab"
+        if tok.lower_ == "of" and tok.i == span.end and not span[-1].like_num:
+            # "thousands of fighters": a strength only as what a group has ("Boko Haram
+            # has thousands of fighters"), not as some who fled or were deployed.
+            noun = next((t for t in doc[tok.i + 1:tok.i + 4]
+                         if t.lower_ in lexicons.strength_nouns), None)
+            return noun if noun is not None and _owned(noun, lexicons) else None
         if tok.is_punct or tok.pos_ in ("VERB", "ADP", "CCONJ"):
             break
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -117,19 +136,43 @@ def _strength_noun(doc: Doc, start: int, end: int, lexicons: Lexicons) -> Token 
     if prev is not None and prev.lower_ == "of" and prev.i > 0 \
             and doc[prev.i - 1].lower_ in lexicons.strength_nouns:
         return doc[prev.i - 1]
+    verb = span[-1].head
+    if verb.head.lemma_.casefold() in lexicons.count_verbs and verb.dep_ == "prep":
+        verb = verb.head  # "the ranks stood at 3,000"
+    if verb.lemma_.casefold() in lexicons.count_verbs:
+        for child in verb.children:  # the parser may read "fighters number" as a compound
+            if child.dep_ in ("nsubj", "compound") and child.i < verb.i \
+                    and child.lower_ in lexicons.strength_nouns:
+                return child
     return None
+
+
+def _owned(noun: Token, lexicons: Lexicons) -> bool:
+    """True when the counted noun is the object of a verb of having ("has", "commands")."""
+    head = noun.head
+    while head.pos_ == "ADP" or head.lower_ in lexicons.number_words or head.like_num:
+        head = head.head
+        if head.head.i == head.i:
+            break
+    return head.lemma_.casefold() in lexicons.owner_verbs
 
 
 def _speaks_of_losses(doc: Doc, start: int, noun: Token, lexicons: Lexicons) -> bool:
     first = doc.char_span(start, start + 1, alignment_mode="expand")
     lo = max(noun.sent.start, (first.start if first is not None else noun.i) - _EXCLUSION_WINDOW)
     hi = min(noun.sent.end, noun.i + 1 + _EXCLUSION_WINDOW)
-    words = {t.lower_ for t in doc[lo:hi]} | {noun.head.lemma_.casefold()}
-    # "The death toll has risen to ... 13 service members": the clause's subject.
-    verb = noun
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    words |= {c.lemma_.casefold() for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
+    words = {t.lower_ for t in doc[lo:hi]} | {t.lemma_.casefold() for t in doc[lo:hi]}
+    # "The death toll rose to 60, including 12 ISIS fighters", "165 troops were
+    # confirmed killed": the words and subjects of the clauses the figure sits in, up
+    # to the sentence's root.
+    node = noun
+    while True:
+        words.add(node.lemma_.casefold())
+        words |= {c.lemma_.casefold() for c in node.children
+                  if c.dep_ in ("nsubj", "nsubjpass", "xcomp", "oprd", "acomp")}
+        if node.head.i == node.i:
+            break
+        node = node.head
     return bool(words & lexicons.not_strength)
 
 
@@ -147,31 +190,83 @@ def _subject(doc: Doc, figure_end: int, noun: Token, antecedents: Antecedents,
     named = [e for e in antecedents.resolve_phrase(noun) if e.type in _SUBJECT_TYPES]
     if named:
         return named[0]
-    # Else the subject of the clause the figure is in, or its possessor.
+    # Else the clause the figure is in: its subject, or its possessor.
     head = noun
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
-    if head.lemma_.casefold() in lexicons.reporting_verbs:
+    owns = head.lemma_.casefold() in lexicons.owner_verbs and noun.dep_ == "dobj"
+    if head.lemma_.casefold() in lexicons.reporting_verbs and not owns:
         # "UN monitors estimated that ... 7,000 fighters": the subject is the
         # source, not the owner; the owner is the group in focus.
         return antecedents.before(noun.idx, ("armed_group",))
-    # "estimates put its strength at ...": the possessor of a strength word.
+    linked = _linked_owner(noun, head, antecedents, lexicons)
+    if linked is not None:
+        return linked
+    # "estimates put its strength at ...", "the strength of X at ...": the owner of a
+    # strength word.
     for child in head.children:
         if child.lemma_.casefold() in lexicons.strength_nouns:
-            for owner in _possessors(child):
+            for owner in (*_possessors(child), *_of_objects(child)):
                 found = [e for e in antecedents.resolve_phrase(owner) if e.type in _SUBJECT_TYPES]
                 if found:
                     return found[0]
-    for child in head.children:
-        if child.lemma_.casefold() in _SOURCE_NOUNS:
-            continue  # "UN estimates put ...": a source, not an owner
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            for candidate in (child, *_possessors(child)):
-                found = [e for e in antecedents.resolve_phrase(candidate)
-                         if e.type in _SUBJECT_TYPES]
-                if found:
-                    return found[0]
+    for verb in _governing(head):
+        owners: list[Entity] = []
+        for child in verb.children:
+            if child.lemma_.casefold() in _SOURCE_NOUNS:
+                continue  # "UN estimates put ...": a source, not an owner
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                for candidate in (child, *_possessors(child)):
+                    found = [e for e in antecedents.resolve_phrase(candidate)
+                             if e.type in _SUBJECT_TYPES]
+                    if found:
+                        owners.extend(e for e in found if e not in owners)
+                        break
+        if len(owners) > 1:
+            return None  # "X and Y have 9,000 fighters": several groups' total
+        if owners:
+            return owners[0]
+    if head.pos_ not in ("VERB", "AUX"):
+        # No verb parsed ("The ADF number 1,200 fighters" read as a noun phrase): the
+        # one owner named before the figure in its sentence.
+        named = antecedents.in_span(noun.sent.start_char, noun.idx, _SUBJECT_TYPES)
+        return named[0] if len(named) == 1 else None
     return None
+
+
+def _governing(verb: Token) -> list[Token]:
+    """A verb and, while it has no subject of its own, the verbs it complements: "JNIM
+    is estimated to have 2,000 fighters" → have, estimated."""
+    chain = [verb]
+    while not any(c.dep_ in ("nsubj", "nsubjpass") for c in chain[-1].children) \
+            and chain[-1].dep_ in ("xcomp", "ccomp", "conj") and len(chain) < 3:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _linked_owner(noun: Token, verb: Token, antecedents: Antecedents,
+                  lexicons: Lexicons) -> Entity | None:
+    """"1,500 fighters belong to X", "militants loyal to X": the group a linking word
+    (``owner_links`` in the vocabulary) ties the counted noun to."""
+    if noun.dep_ not in ("nsubj", "nsubjpass") or noun.head.i != verb.i:
+        return None
+    for link in (verb, *verb.children):
+        preposition = lexicons.owner_links.get(link.lemma_.casefold())
+        if preposition is None:
+            continue
+        for prep in link.children:
+            if prep.dep_ == "prep" and prep.lower_ == preposition:
+                for obj in prep.children:
+                    found = [e for e in antecedents.resolve_phrase(obj) if e.type in _SUBJECT_TYPES]
+                    if obj.dep_ == "pobj" and found:
+                        return found[0]
+    return None
+
+
+def _of_objects(token: Token) -> list[Token]:
+    """"the strength of X": X."""
+    return [obj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+            for obj in prep.children if obj.dep_ == "pobj"]
 
 
 def _as_of(sent: Span, noun: Token) -> str | None:
@@ -193,6 +288,13 @@ def _is_not_count(doc: Doc, start: int) -> bool:
     March 23 Movement"), not a count."""
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     return span is not None and span[0].ent_type_ not in ("", "CARDINAL", "QUANTITY")
+
+
+def _is_change(doc: Doc, start: int) -> bool:
+    """True when "from" opens the figures: "rose from 3,000 to 7,000" is a change,
+    not a range."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span.start > 0 and doc[span.start - 1].lower_ == "from"
 
 
 def _distributive(doc: Doc, start: int) -> bool:
