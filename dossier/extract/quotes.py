@@ -159,11 +159,13 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
-    if not subjects:
+    # A subject inside the quotation means the verb belongs to the quoted words,
+    # unless the parser also found one outside ("“The bus deviated,” Madbouly told
+    # ...", parsed with two subjects): the nearest outside the marks is the speaker.
+    outside = [s for s in subjects if not q.start <= s.idx < q.end]
+    if not outside:
         return None
-    subject = subjects[0]
-    if q.start <= subject.idx < q.end:
-        return None  # the verb belongs to the quoted words
+    subject = min(outside, key=lambda s: abs(s.i - verb.i))
     return _resolve_speaker(subject, antecedents, lexicons, quoted)
 
 
