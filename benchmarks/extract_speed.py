@@ -22,7 +22,7 @@ import spacy
 
 from dossier import nlp as nlp_module
 from dossier import vocabulary
-from dossier.assemble import entities_of, extract_many, prepare
+from dossier.assemble import entities_of, extract_many, prepare, resolver
 from dossier.extract.relations import relations
 from dossier.extract.relations.learned import model_relations
 from dossier.ingest import read_paths
@@ -86,7 +86,7 @@ def _learned_layer_time(full, batch) -> tuple[float, float]:
     parse_s = time.perf_counter() - start
     prepared = []
     for doc in docs:
-        _, antecedents = entities_of(doc)
+        antecedents = resolver(doc, entities_of(doc))
         prepared.append((doc, antecedents, relations(doc, antecedents, lexicons, shapes)))
     start = time.perf_counter()
     for doc, antecedents, rules in prepared:

@@ -17,30 +17,43 @@ from dossier.clean import clean
 from dossier.errors import InputError
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.claims import strength_claims
+from dossier.extract.entity_typing import corrected
 from dossier.extract.events import events
 from dossier.extract.quotes import quotes
 from dossier.extract.relations import relations
 from dossier.extract.relations.learned import model_relations
 from dossier.extract.reference import entities as group_entities
 from dossier.extract.sentences import doc_text, sentences
-from dossier.model import CleanText, Document, Record
+from dossier.model import CleanText, Document, Entity, Record
 
 
-def entities_of(doc: Doc) -> tuple[list, Antecedents]:
-    """The entities of a processed Doc and the reference resolver over them."""
+def entities_of(doc: Doc, checked: bool = True) -> list[Entity]:
+    """The entities of a processed Doc: the rules' grouping of its mentions, with the
+    shipped type model's corrections unless ``checked`` is off (training the type
+    model, which reads the rules' entities)."""
+    ents = group_entities(doc._.mentions, vocabulary.load().shapes, doc_text(doc))
+    return corrected(doc, ents) if checked else ents
+
+
+def resolver(doc: Doc, ents: list[Entity]) -> Antecedents:
+    """The reference resolver over a document's entities."""
     vocab = vocabulary.load()
-    ents = group_entities(doc._.mentions, vocab.shapes, doc_text(doc))
-    return ents, Antecedents(doc, ents, vocab.lexicons, vocab.demonym_index())
+    return Antecedents(doc, ents, vocab.lexicons, vocab.demonym_index())
 
 
-def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = True) -> Record:
+def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = True,
+           entities: list[Entity] | None = None) -> Record:
     """Assemble the record of one document from its processed Doc.
 
     learned: add the shipped relation model's relations to the rules' (off when
-    training, where the rules alone are the baseline and the model's features).
+        training, where the rules alone are the baseline and the model's features).
+    entities: the document's entities when already found (training passes entities
+        corrected by a type model that never saw the document); by default
+        :func:`entities_of`.
     """
     vocab = vocabulary.load()
-    ents, antecedents = entities_of(doc)
+    ents = entities_of(doc) if entities is None else entities
+    antecedents = resolver(doc, ents)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
     dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))

@@ -422,7 +422,8 @@ def train_cli(
     ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (0: skip).")] = 5,
     out_dir: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write relations.npz and its card here (the package's is dossier/models).")
+        "--out", help="Write entity_types.npz, relations.npz and their cards here (the "
+                      "package's are in dossier/models).")
     ] = None,
     limit: Annotated[Optional[int], typer.Option(help="Use at most this many texts of each kind.")
                      ] = None,
@@ -431,8 +432,9 @@ def train_cli(
     ] = Path("training/annotations/second-reader"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Rebuild the relation model from annotated text; report the candidate ceiling,
-    k-fold cross-validation by document (rules alone vs with the model) and dev scores."""
+    """Rebuild the entity type and relation models from annotated text; report the
+    candidate ceiling, k-fold cross-validation by document (rules alone vs with the
+    models) and dev scores."""
     from dossier.learn.build import build
 
     if annotations is None:
@@ -442,7 +444,7 @@ def train_cli(
                        say=lambda message: status.update(escape(message)),
                        second_reader=second_reader if second_reader.is_dir() else None)
     if as_json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps({**report.as_dict(), "entity_types": report.entity_types}))
         return
     _print_training(report)
 
@@ -457,6 +459,20 @@ def _print_training(report) -> None:
         out.print(f"silver error rate: a second reader on {a['texts']} texts agrees at F1 "
                   f"entities {a['entities_typed']:.2f}, relations {a['relations']:.2f}, "
                   f"quote speakers {a['quote_speakers']:.2f}")
+    types = report.entity_types
+    table = Table("entities typed", "P", "R", "F1")
+    for label, card in (("rules, cross-validated", types.get("cross_validated", {}).get("rules")),
+                        ("rules + type model, cross-validated",
+                         types.get("cross_validated", {}).get("learned")),
+                        ("rules, dev", report.dev.get("rules")),
+                        ("rules + type model, dev", report.dev.get("learned"))):
+        if card:
+            r = card["entities_typed"]
+            table.add_row(label, f"{r['p']:.2f}", f"{r['r']:.2f}", f"{r['f1']:.2f}")
+    out.print(table)
+    if "sha256" in types.get("model", {}):
+        out.print(f"type model written: sha256 {types['model']['sha256'][:16]}…, "
+                  f"{types['model']['bytes']:,} bytes")
     ceiling = report.ceiling
     out.print(f"candidate ceiling {ceiling['within_reach']:.2f} of {ceiling['relations']} "
               "annotated relations; losses:")
@@ -475,7 +491,7 @@ def _print_training(report) -> None:
         out.print(f"  {predicate:14s} P {s['p']:.2f} R {s['r']:.2f} F1 {s['f1']:.2f} "
                   f"(gold {s['gold']})")
     if "sha256" in report.model:
-        out.print(f"model written: sha256 {report.model['sha256'][:16]}…, "
+        out.print(f"relation model written: sha256 {report.model['sha256'][:16]}…, "
                   f"{report.model['bytes']:,} bytes")
 
 

@@ -1,5 +1,6 @@
-"""The learned relation layer: candidates, the shipped model, and `dossier train`
-end to end on the bundled sample articles (annotated in tests/data/annotated)."""
+"""The learned layers: relation candidates, the shipped relation and entity type
+models, and `dossier train` end to end on the bundled sample articles (annotated in
+tests/data/annotated)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,11 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from dossier import schema
-from dossier.assemble import entities_of, extract
+from dossier.assemble import entities_of, extract, resolver
 from dossier.cli import app
+from dossier.extract import entity_typing
+from dossier.extract.linear import LinearModel, read_model
 from dossier.extract.relations.candidates import candidates
-from dossier.extract.relations.learned import MODEL_NAME, read_model, shipped
-from dossier.learn.build import CARD_NAME
+from dossier.extract.relations.learned import MODEL_NAME, shipped
+from dossier.learn.build import CARD_NAME, TYPE_CARD_NAME
 from dossier.model import Document
 from dossier.nlp import load as load_nlp
 from dossier.vocabulary import name_key
@@ -47,7 +50,7 @@ def test_candidates_keep_the_span_that_links_them():
     text = ("Al-Shabaab fighters attacked a base near Mogadishu on Monday. The group later "
             "withdrew. Somali troops said they had pushed the militants back.")
     doc = load_nlp()(text)
-    _, antecedents = entities_of(doc)
+    antecedents = resolver(doc, entities_of(doc))
     found = candidates(doc, antecedents)
     fits = schema.load().fitting
     assert found
@@ -67,7 +70,7 @@ def test_a_pair_named_in_two_sentences_is_two_candidates():
     text = ("The Taliban met officials from Qatar in Doha. Later the Taliban thanked Qatar "
             "for its support.")
     doc = load_nlp()(text)
-    _, antecedents = entities_of(doc)
+    antecedents = resolver(doc, entities_of(doc))
     pairs = [c for c in candidates(doc, antecedents)
              if (c.subject.name, c.object.name) == ("Taliban", "Qatar")]
     assert len({c.evidence for c in pairs}) == 2
@@ -171,9 +174,17 @@ def test_dossier_train_runs_end_to_end(annotated_shared, tmp_path):
     assert card["model"]["sha256"] == model.digest
     assert model.classes[0] == "none" or "none" in model.classes
     assert card["model"]["training_texts"] == 6  # dev/ is held out of the shipped fit
+    # The entity type model is trained in the same run, before the relation model.
+    types = json.loads((out / TYPE_CARD_NAME).read_text("utf-8"))
+    type_model = read_model(out / entity_typing.MODEL_NAME)
+    assert types["model"]["sha256"] == type_model.digest
+    assert types["data"]["training_texts"] == 6 and types["data"]["judged_entities"] > 0
+    for system in ("rules", "learned"):
+        assert 0 < types["cross_validated"][system]["entities_typed"]["f1"] <= 1
+    assert report["entity_types"]["model"]["sha256"] == type_model.digest
     # The trained model runs on a text it did not see, deterministically.
     doc = load_nlp()("Boko Haram fighters attacked Maiduguri, the army said.")
-    _, antecedents = entities_of(doc)
+    antecedents = resolver(doc, entities_of(doc))
     from dossier.extract.relations.learned import featurize
     from dossier.vocabulary import load as load_vocabulary
     rows = featurize(doc, candidates(doc, antecedents), load_vocabulary().lexicons, [])
@@ -181,3 +192,57 @@ def test_dossier_train_runs_end_to_end(annotated_shared, tmp_path):
     assert np.isfinite(probabilities).all()
     assert np.allclose(probabilities.sum(axis=1), 1.0)
     assert np.array_equal(probabilities, model.probabilities(rows))
+
+
+# --- the entity type model -------------------------------------------------------------
+
+def test_the_shipped_type_model_loads_offline_and_matches_its_card():
+    model = entity_typing.shipped()
+    assert model is not None, "no entity type model in the package"
+    card = json.loads(MODELS.joinpath(TYPE_CARD_NAME).read_text("utf-8"))
+    raw = MODELS.joinpath(entity_typing.MODEL_NAME).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == card["model"]["sha256"] == model.digest
+    assert len(raw) == card["model"]["bytes"]
+    assert set(model.classes) == set(schema.load().entity_types) | {entity_typing.SPURIOUS}
+    assert model.threshold == card["model"]["threshold"] == card["cross_validated"]["threshold"]
+    words = MODELS.joinpath("ENTITY_TYPES.md").read_text("utf-8")
+    assert card["model"]["sha256"][:16] in words
+    for system in ("rules", "learned"):
+        f1 = card["cross_validated"][system]["entities_typed"]["f1"]
+        assert f"{f1:.2f}" in words, (system, f1)
+    assert card["cross_validated"]["learned"]["entities_typed"]["f1"] \
+        > card["cross_validated"]["rules"]["entities_typed"]["f1"]
+
+
+def test_the_type_model_never_touches_a_gazetteer_match_and_only_corrects_the_rest():
+    text = ("Al-Shabaab fighters attacked a base near Mogadishu on Monday, and the Taliban "
+            "condemned the raid. Police spokesman Abdi Nur said the attackers fled.")
+    doc = load_nlp()(text)
+    rules = entities_of(doc, checked=False)
+    checked = entities_of(doc)
+    by_id = {e.id: e for e in rules}
+    for entity in checked:
+        original = by_id[entity.id]  # the model removes or retypes; it never invents
+        assert entity.name == original.name and entity.mentions == original.mentions
+        if original.kb_id is not None:
+            assert entity.type == original.type
+    kept = {e.id for e in checked}
+    assert all(e.id in kept for e in rules if e.kb_id is not None)
+    named = {e.name for e in checked}
+    assert {"Al-Shabaab", "Taliban", "Mogadishu", "Abdi Nur"} <= named, named
+
+
+def test_type_model_decisions_follow_its_thresholds():
+    """Retype at the model's threshold, leave out "spurious" only at the higher one,
+    never make a state."""
+    classes = ("person", "place", "state", entity_typing.SPURIOUS)
+    model = LinearModel(classes, np.zeros((4, 1)), np.zeros(4), np.zeros(0), np.zeros(0),
+                        0.4, digest="0" * 64)
+    drop_at = entity_typing.SPURIOUS_THRESHOLD
+    rows = np.array([[0.5, 0.3, 0.0, 0.2],   # person at 0.5: retype
+                     [0.3, 0.35, 0.0, 0.35],  # best below 0.4: keep the rules' type
+                     [0.1, 0.4, 0.0, drop_at - 0.05],  # spurious below its threshold: keep
+                     [0.1, 0.1, 0.8, 0.0],    # state: never given
+                     [0.0, 0.0, 0.0, 1.0]])   # spurious: leave out
+    assert entity_typing.decide(model, rows, 0.4, drop_at) \
+        == ["person", None, None, None, entity_typing.SPURIOUS]

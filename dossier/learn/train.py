@@ -16,9 +16,8 @@ from dossier import schema, vocabulary
 from dossier.errors import DossierError
 from dossier.evaluate import Scorecard, score
 from dossier.extract.relations.candidates import Candidate, candidates
-from dossier.extract.relations.features import COLUMNS, column
-from dossier.extract.relations.learned import (NONE, RelationModel, as_relations, decide,
-                                               featurize)
+from dossier.extract.linear import COLUMNS, LinearModel, Row, column
+from dossier.extract.relations.learned import NONE, as_relations, decide, featurize
 from dossier.learn.ceiling import entity_matches
 from dossier.learn.parsed import Parsed
 
@@ -43,7 +42,7 @@ class Examples:
 
     documents: list[Parsed]
     candidates: list[list[Candidate]] = field(default_factory=list)
-    rows: list[list[tuple[list[str], np.ndarray]]] = field(default_factory=list)
+    rows: list[list[Row]] = field(default_factory=list)
     labels: list[list[str]] = field(default_factory=list)
 
     def joined(self, other: "Examples") -> "Examples":
@@ -114,7 +113,7 @@ def locate(text: str, evidence: str) -> tuple[int, int] | None:
     return (found.start(), found.start() + len(evidence)) if found else None
 
 
-def _matrix(rows: list[tuple[list[str], np.ndarray]], mean: np.ndarray, scale: np.ndarray):
+def _matrix(rows: list[Row], mean: np.ndarray, scale: np.ndarray):
     from scipy import sparse as sp
     data, indices, indptr = [], [], [0]
     for features, _ in rows:
@@ -124,32 +123,41 @@ def _matrix(rows: list[tuple[list[str], np.ndarray]], mean: np.ndarray, scale: n
         indptr.append(len(indices))
     hashed = sp.csr_matrix((data, indices, indptr), shape=(len(rows), COLUMNS), dtype=np.float64)
     dense = np.vstack([(v - mean) / scale for _, v in rows]) if rows else np.zeros((0, len(mean)))
+    if dense.shape[1] == 0:
+        return hashed
     return sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")
 
 
-def fit(train: Examples, threshold: float = DEFAULT_THRESHOLD) -> RelationModel:
+def fit(train: Examples, threshold: float = DEFAULT_THRESHOLD) -> LinearModel:
     """A model trained on ``train``'s candidates."""
-    try:
-        from sklearn.linear_model import LogisticRegression
-    except ImportError as exc:
-        raise DossierError("training needs scikit-learn: pip install 'dossier[train]'") from exc
     rows = [r for doc_rows in train.rows for r in doc_rows]
     labels_ = [y for doc_labels in train.labels for y in doc_labels]
     if not rows or len(set(labels_)) < 2:
         raise DossierError("too few annotated relations to train on")
+    weights = {label: (NONE_WEIGHT if label == NONE else 1.0) for label in set(labels_)}
+    return fit_rows(rows, labels_, C, weights, threshold)
+
+
+def fit_rows(rows: list[Row], labels_: list[str], c: float, class_weight: dict | None,
+             threshold: float) -> LinearModel:
+    """A multinomial logistic regression over hashed sparse features and a dense
+    block (standardised, weighted :data:`DENSE_WEIGHT`; empty for sparse-only rows)."""
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise DossierError("training needs scikit-learn: pip install 'dossier[train]'") from exc
     dense = np.vstack([v for _, v in rows]).astype(np.float64)
     mean, scale = dense.mean(axis=0), (dense.std(axis=0) + 1e-6) / DENSE_WEIGHT
     X = _matrix(rows, mean, scale)
-    weights = {label: (NONE_WEIGHT if label == NONE else 1.0) for label in set(labels_)}
-    classifier = LogisticRegression(C=C, max_iter=2000, tol=1e-4, class_weight=weights)
+    classifier = LogisticRegression(C=c, max_iter=2000, tol=1e-4, class_weight=class_weight)
     classifier.fit(X, labels_)
     classes = tuple(str(c) for c in classifier.classes_)
     weights, bias = classifier.coef_, classifier.intercept_
     if len(classes) == 2:  # a binary fit has one row: softmax over (0, w·x + b) is the same
         weights = np.vstack([np.zeros_like(weights), weights])
         bias = np.concatenate([[0.0], bias])
-    return RelationModel(classes, weights.astype(np.float32), bias.astype(np.float64),
-                         mean.astype(np.float32), scale.astype(np.float32), threshold, digest="")
+    return LinearModel(classes, weights.astype(np.float32), bias.astype(np.float64),
+                       mean.astype(np.float32), scale.astype(np.float32), threshold, digest="")
 
 
 @dataclass
@@ -178,7 +186,7 @@ def cross_validate(data: Examples, k: int = 5, extra: Examples | None = None
     out-of-fold relation F1."""
     documents = data.documents
     extra = extra or Examples([])
-    out_of_fold: dict[int, tuple[RelationModel, np.ndarray]] = {}
+    out_of_fold: dict[int, tuple[LinearModel, np.ndarray]] = {}
     for fold in folds_of(documents, k):
         held = set(fold)
         model = fit(data.only(lambda i, _: i not in held).joined(extra))
@@ -201,7 +209,7 @@ def cross_validate(data: Examples, k: int = 5, extra: Examples | None = None
     return CrossValidation(k, best, rules, cards[best], by_threshold, per_predicate)
 
 
-def _with_model(parsed: Parsed, model: RelationModel, found, probabilities, threshold) -> dict:
+def _with_model(parsed: Parsed, model: LinearModel, found, probabilities, threshold) -> dict:
     rules = list(parsed.record.relations)
     added = as_relations(parsed.doc, decide(model, found, probabilities, threshold),
                          vocabulary.load().lexicons, rules, model.name)

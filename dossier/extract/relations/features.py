@@ -10,8 +10,6 @@ subject, the object and the words between.
 """
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
@@ -20,18 +18,10 @@ from dossier.extract.relations.candidates import Candidate
 from dossier.model import Relation
 from dossier.vocabulary import Lexicons
 
-HASH_BITS = 16
-COLUMNS = 1 << HASH_BITS
-"""Hashed sparse columns; the dense block follows them."""
 MAX_BETWEEN = 40
 """Tokens between the mentions beyond which the words between are not listed."""
 WINDOW = 3
 """Tokens read before the first mention and after the last."""
-
-
-def column(feature: str) -> int:
-    """The column of a sparse feature: a stable hash, the same in every process."""
-    return zlib.crc32(feature.encode("utf-8")) & (COLUMNS - 1)
 
 
 def dense_size(doc: Doc) -> int:

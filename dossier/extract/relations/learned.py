@@ -1,4 +1,5 @@
-"""The learned relation layer: a linear model over candidate pairs.
+"""The learned relation layer: a linear model (:mod:`dossier.extract.linear`) over
+candidate pairs.
 
 The model (``dossier/models/relations.npz``, built by ``dossier train``; see
 ``dossier/models/RELATIONS.md``) scores each candidate pair for every predicate
@@ -9,11 +10,6 @@ needs numpy only; it is deterministic.
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
 import numpy as np
 from spacy.tokens import Doc
 
@@ -21,7 +17,8 @@ from dossier import schema
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.relations.candidates import Candidate, candidates
 from dossier.extract.relations.context import hedged, since
-from dossier.extract.relations.features import COLUMNS, column, dense, rule_votes, sparse
+from dossier.extract.linear import LinearModel, packaged
+from dossier.extract.relations.features import dense, rule_votes, sparse
 from dossier.model import Relation
 from dossier.vocabulary import Lexicons
 
@@ -34,61 +31,9 @@ recall (0.446 → 0.448) and cost precision (0.614 → 0.606)."""
 FAR_LINKS = frozenset({"nearby", "focus"})
 
 
-@dataclass(frozen=True)
-class RelationModel:
-    """Weights of a multinomial logistic regression over hashed + dense features."""
-
-    classes: tuple[str, ...]
-    weights: np.ndarray  # classes × (COLUMNS + dense width)
-    bias: np.ndarray  # classes
-    dense_mean: np.ndarray
-    dense_scale: np.ndarray
-    threshold: float
-    digest: str  # sha256 of the model file: part of the extractor version
-
-    @property
-    def name(self) -> str:
-        """How the relations it produces say who made them."""
-        return f"model:{self.digest[:12]}"
-
-    def probabilities(self, rows: list[tuple[list[str], np.ndarray]]) -> np.ndarray:
-        """Class probabilities, one row per candidate (its sparse and dense features)."""
-        if not rows:
-            return np.zeros((0, len(self.classes)), dtype=np.float32)
-        scores = np.empty((len(rows), len(self.classes)), dtype=np.float64)
-        dense_weights = self.weights[:, COLUMNS:]
-        for i, (features, vector) in enumerate(rows):
-            columns = np.fromiter(sorted({column(f) for f in features}), dtype=np.int64)
-            standard = (vector - self.dense_mean) / self.dense_scale
-            scores[i] = self.weights[:, columns].sum(axis=1) + dense_weights @ standard + self.bias
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
-
-    def save(self, path) -> None:
-        np.savez_compressed(path, classes=np.array(self.classes), weights=self.weights,
-                            bias=self.bias, dense_mean=self.dense_mean,
-                            dense_scale=self.dense_scale, threshold=np.array(self.threshold))
-
-
-def read_model(path) -> RelationModel:
-    raw = open(path, "rb").read()
-    with np.load(path, allow_pickle=False) as data:
-        return RelationModel(tuple(str(c) for c in data["classes"]),
-                             data["weights"].astype(np.float32), data["bias"].astype(np.float64),
-                             data["dense_mean"].astype(np.float32),
-                             data["dense_scale"].astype(np.float32),
-                             float(data["threshold"]), hashlib.sha256(raw).hexdigest())
-
-
-@lru_cache(maxsize=1)
-def shipped() -> RelationModel | None:
-    """The model shipped in the package, or None when there is none."""
-    path = resources.files("dossier").joinpath("models", MODEL_NAME)
-    if not path.is_file():
-        return None
-    with resources.as_file(path) as real:
-        return read_model(real)
+def shipped() -> LinearModel | None:
+    """The relation model shipped in the package, or None when there is none."""
+    return packaged(MODEL_NAME)
 
 
 def featurize(doc: Doc, found: list[Candidate], lexicons: Lexicons,
@@ -97,7 +42,7 @@ def featurize(doc: Doc, found: list[Candidate], lexicons: Lexicons,
     return [(sparse(c, doc, lexicons, votes), dense(c, doc)) for c in found]
 
 
-def decide(model: RelationModel, found: list[Candidate], probabilities: np.ndarray,
+def decide(model: LinearModel, found: list[Candidate], probabilities: np.ndarray,
            threshold: float | None = None) -> list[tuple[Candidate, str, float]]:
     """The (candidate, predicate, probability) the model asserts: the best
     predicate per candidate above the threshold (:data:`FAR_THRESHOLD` for a pair
@@ -124,7 +69,7 @@ def decide(model: RelationModel, found: list[Candidate], probabilities: np.ndarr
 
 
 def model_relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
-                    rule_relations: list[Relation], model: RelationModel | None = None
+                    rule_relations: list[Relation], model: LinearModel | None = None
                     ) -> list[Relation]:
     """Relations the model adds to the rules' (none when no model is shipped)."""
     model = model or shipped()

@@ -184,3 +184,11 @@ def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[
         for s in owners:
             for o in targets:
                 ctx.add(s, predicate, o, sent, "verb")
+        if predicate == "adversary_of":
+            # "clashes between Taliban fighters and Afghan forces": the two sides.
+            sides = [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "between"
+                     for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
+            for i, a in enumerate(sides):
+                for b in sides[i + 1:]:
+                    if a.id != b.id:
+                        ctx.add(a, predicate, b, sent, "verb")
