@@ -2,7 +2,7 @@
 
 The version is a hash of the extraction code (``dossier/extract``, cleaning,
 assembly, the pipeline settings), the vocabulary (``dossier/vocab``,
-``schema.json``), the shipped relation model and the spaCy model's name and
+``schema.json``), the shipped models and the spaCy model's name and
 version. Change any of them and documents extracted before say so: the store
 keeps the version on every document and source, and ``dossier reprocess`` can
 find what an older extractor read. Dependency-free apart from reading files, so
