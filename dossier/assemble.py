@@ -56,7 +56,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = Tru
     antecedents = resolver(doc, ents)
     found_quotes = tuple(quotes(doc, antecedents, vocab.lexicons))
     claims = tuple(strength_claims(doc, antecedents, vocab.lexicons))
-    dated = tuple(events(doc, antecedents, vocab.lexicons.event_nouns, document.published))
+    dated = tuple(events(doc, antecedents, vocab.lexicons, document.published))
     rule_relations = relations(doc, antecedents, vocab.lexicons, vocab.shapes)
     found_relations = tuple(rule_relations)
     if learned:

@@ -158,6 +158,8 @@ class Lexicons:
     owner_verbs: frozenset[str]
     owner_links: dict[str, str]  # "belong" → "to": "fighters belong to X"
     event_nouns: frozenset[str]
+    focus_event_nouns: frozenset[str]
+    focus_event_verbs: frozenset[str]
     relations: dict[str, dict[str, tuple[str, ...]]]
 
 
@@ -339,6 +341,10 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             owner_links={str(k).casefold(): str(v).casefold()
                          for k, v in strength["owner_links"].items()},
             event_nouns=frozenset(_str_list(events["event_nouns"], "vocab/events.yaml")),
+            focus_event_nouns=frozenset(_str_list(events["focus_nouns"],
+                                                  "vocab/events.yaml focus_nouns")),
+            focus_event_verbs=frozenset(_str_list(events["focus_verbs"],
+                                                  "vocab/events.yaml focus_verbs")),
             relations=cues,
         )
     except KeyError as exc:

@@ -165,6 +165,13 @@ def test_event_ranges(text, dates, actor):
     # "the Syrian government" is Syria, whatever state was named last
     ("Syria denied it. Turkey said on Monday that the Syrian government shelled the town in "
      "2018.", "2018", "Syria"),
+    # a group's act named with no actor is the act of the group the passage is about
+    ("Boko Haram remains a threat in Borno. Residents still recall a 2014 attack on the "
+     "market.", "2014", "Boko Haram"),
+    ("Abu Sayyaf holds the island's hinterland. Two fishermen were kidnapped in March 2019.",
+     "2019-03", "Abu Sayyaf"),
+    # every year of "in 2014 and 2015"
+    ("Al-Shabaab bombed the port in 2014 and 2015.", "2015", "Al-Shabaab"),
 ])
 def test_event_actors(text, date, actor):
     record = record_of(text)

@@ -15,8 +15,10 @@ when it is known and dropped when it is not.
 A date that only measures a state of affairs ("as of June 2020", "peak levels in
 2016") is no event. Actors are the entities the clause names as its subject,
 objects and the event noun's arguments, climbing to the governing clause when a
-participle has no subject of its own; a year alone with no actors is kept with
-``actors: []``.
+participle has no subject of its own; an armed group's act named by a noun with no
+actor in its phrase ("a 2016 attack in Jakarta", ``focus_nouns`` in the vocabulary)
+is the act of the group the passage is about; a year alone with no actors is kept
+with ``actors: []``.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import dates_in, range_end, resolve_relative
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Event
+from dossier.vocabulary import Lexicons
 
 ACTOR_TYPES = ("armed_group", "person", "organization", "state")
 _ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj", "agent", "attr", "oprd")
@@ -42,7 +45,7 @@ after "to" or "from" is a place ("invaded Iraq from Syria"), and places are neve
 _MAX_DESCRIPTION_WORDS = 14
 
 
-def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
+def events(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
            published: str | None = None) -> Iterator[Event]:
     """Dated events of one document; see the module docstring.
 
@@ -54,8 +57,13 @@ def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
         if ent.label_ not in ("DATE", "EVENT") or _is_state_of_affairs(ent):
             continue
         found = _dates(ent, published)
-        for anchor in _anchors(ent, event_nouns):
+        for anchor in _anchors(ent, lexicons.event_nouns):
             actors = _actors(anchor, antecedents)
+            if not actors and _an_act_of_the_group_in_focus(anchor, lexicons):
+                # "a January 2016 attack in Jakarta", "the men were kidnapped in 2017":
+                # the group the passage is about.
+                focus = antecedents.before(anchor.idx, ("armed_group",))
+                actors = [focus] if focus is not None else []
             if not actors and anchor.pos_ in ("VERB", "AUX") and anchor.dep_ != "relcl" \
                     and not _named_subject(anchor, antecedents):
                 continue  # a dated clause about nothing named is rarely an event
@@ -66,6 +74,13 @@ def events(doc: Doc, antecedents: Antecedents, event_nouns: frozenset[str],
                 seen.add((date, anchor.i))
                 yield Event(date, precision, tuple(a.id for a in actors),
                             _describe(doc, start, end), (start, end), by="rule:events.dated")
+
+
+def _an_act_of_the_group_in_focus(anchor: Token, lexicons: Lexicons) -> bool:
+    lemma = anchor.lemma_.casefold()
+    if anchor.pos_ == "NOUN":
+        return lemma in lexicons.focus_event_nouns
+    return anchor.pos_ == "VERB" and lemma in lexicons.focus_event_verbs
 
 
 def _dates(date: Span, published: str | None) -> list[tuple[str, str]]:
@@ -111,7 +126,10 @@ def _is_state_of_affairs(date: Span) -> bool:
 
 def _anchor(date: Span, event_nouns: frozenset[str]) -> Token | None:
     """The verb or event noun a date belongs to."""
-    head = date.root.head
+    root = date.root
+    while root.dep_ == "conj" and root.head.i != root.i:  # "in 2014 and 2015"
+        root = root.head
+    head = root.head
     if head.pos_ == "ADP" or head.dep_ == "prep":  # "in 1994", "since 2015"
         head = head.head
     if head.pos_ in ("VERB", "AUX"):
