@@ -460,16 +460,12 @@ def _print_training(report) -> None:
                   f"entities {a['entities_typed']:.2f}, relations {a['relations']:.2f}, "
                   f"quote speakers {a['quote_speakers']:.2f}")
     types = report.entity_types
-    table = Table("entities typed", "P", "R", "F1")
-    for label, card in (("rules, cross-validated", types.get("cross_validated", {}).get("rules")),
-                        ("rules + type model, cross-validated",
-                         types.get("cross_validated", {}).get("learned")),
-                        ("rules, dev", report.dev.get("rules")),
-                        ("rules + type model, dev", report.dev.get("learned"))):
-        if card:
-            r = card["entities_typed"]
-            table.add_row(label, f"{r['p']:.2f}", f"{r['r']:.2f}", f"{r['f1']:.2f}")
-    out.print(table)
+    typed_cv = types.get("cross_validated", {})
+    _print_scores("entities typed", "entities_typed", (
+        ("rules, cross-validated", typed_cv.get("rules")),
+        ("rules + type model, cross-validated", typed_cv.get("learned")),
+        ("rules, dev", report.dev.get("rules")),
+        ("rules + type model, dev", report.dev.get("learned"))))
     if "sha256" in types.get("model", {}):
         out.print(f"type model written: sha256 {types['model']['sha256'][:16]}…, "
                   f"{types['model']['bytes']:,} bytes")
@@ -478,21 +474,27 @@ def _print_training(report) -> None:
               "annotated relations; losses:")
     for cause, n in ceiling["causes"].items():
         out.print(f"  {cause:34s} {n}")
-    table = Table("relations", "P", "R", "F1")
-    for label, card in (("rules, cross-validated", report.cross_validated.get("rules")),
-                        ("rules + model, cross-validated", report.cross_validated.get("learned")),
-                        ("rules, dev", report.dev.get("rules")),
-                        ("rules + model, dev", report.dev.get("learned"))):
-        if card:
-            r = card["relations"]
-            table.add_row(label, f"{r['p']:.2f}", f"{r['r']:.2f}", f"{r['f1']:.2f}")
-    out.print(table)
+    _print_scores("relations", "relations", (
+        ("rules, cross-validated", report.cross_validated.get("rules")),
+        ("rules + models, cross-validated", report.cross_validated.get("learned")),
+        ("rules, dev", report.dev.get("rules")),
+        ("rules + models, dev", report.dev.get("learned"))))
     for predicate, s in report.cross_validated.get("per_predicate", {}).items():
         out.print(f"  {predicate:14s} P {s['p']:.2f} R {s['r']:.2f} F1 {s['f1']:.2f} "
                   f"(gold {s['gold']})")
     if "sha256" in report.model:
         out.print(f"relation model written: sha256 {report.model['sha256'][:16]}…, "
                   f"{report.model['bytes']:,} bytes")
+
+
+def _print_scores(title: str, part: str, rows) -> None:
+    """One part's P / R / F1 under each system that has a scorecard."""
+    table = Table(title, "P", "R", "F1")
+    for label, card in rows:
+        if card:
+            r = card[part]
+            table.add_row(label, f"{r['p']:.2f}", f"{r['r']:.2f}", f"{r['f1']:.2f}")
+    out.print(table)
 
 
 @app.command("demo")

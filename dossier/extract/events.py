@@ -1,8 +1,8 @@
 """Dated events: what happened when, and who took part (EXTRACTION_SCHEMA.md, "Events").
 
 ``events(doc, antecedents, lexicons)`` reads each date the model labels DATE that
-carries a year (:func:`dossier.extract.dates.normalize_date`) and keeps it when it
-dates a happening:
+carries a year (:func:`dossier.extract.dates.dates_in`: a stated range gives its
+start and its end) and keeps it when it dates a happening:
 
 * the date hangs (through "in", "on", "since", ...) off a verb: "The Taliban
   emerged in 1994", "after invading northern Iraq from Syria in 2014";
@@ -15,10 +15,10 @@ when it is known and dropped when it is not.
 A date that only measures a state of affairs ("as of June 2020", "peak levels in
 2016") is no event. Actors are the entities the clause names as its subject,
 objects and the event noun's arguments, climbing to the governing clause when a
-participle has no subject of its own; an armed group's act named by a noun with no
-actor in its phrase ("a 2016 attack in Jakarta", ``focus_nouns`` in the vocabulary)
-is the act of the group the passage is about; a year alone with no actors is kept
-with ``actors: []``.
+participle has no subject of its own; an armed group's act named with no actor ("a
+2016 attack in Jakarta", "the men were kidnapped in 2017"; ``focus_nouns`` and
+``focus_verbs`` in the vocabulary) is the act of the group the passage is about; a
+year alone with no actors is kept with ``actors: []``.
 """
 from __future__ import annotations
 
