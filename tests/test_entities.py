@@ -122,6 +122,21 @@ def test_surname_and_title_join_full_name():
     assert {"Ms Farouk", "Farouk"} <= set(entity.aliases)
 
 
+def test_two_word_honorifics_leave_the_name_and_a_shortened_name_joins_it():
+    record = record_of("Police chief Tan Sri Ahmad Zaki Yusof said six men were held. "
+                       "Ahmad Zaki said the cell had planned attacks.")
+    entity = entity_named(record, "Ahmad Zaki Yusof")
+    assert entity.type == "person"
+    assert "Ahmad Zaki" in entity.aliases
+    assert not any(e.name.startswith(("Tan ", "Sri ")) for e in record.entities)
+
+
+def test_a_surname_that_is_a_title_word_elsewhere_is_kept():
+    record = record_of("Tan Wei Ming and Sri Mulyani Indrawati met in Jakarta on Monday.")
+    names = {e.name for e in record.entities}
+    assert {"Tan Wei Ming", "Sri Mulyani Indrawati"} <= names, names
+
+
 def test_state_forces_of_one_state_are_one_actor():
     record = record_of("Afghan forces retreated. Later, Afghan soldiers returned to the "
                        "town, while Afghan commandos held the airport.")

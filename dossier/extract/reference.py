@@ -48,10 +48,16 @@ class _Groups:
 
 
 def strip_title(text: str, shapes: Shapes) -> str:
-    """A person's name without leading titles ("Mr Clarke" → "Clarke")."""
+    """A person's name without leading titles ("Mr Clarke" → "Clarke", "Tan Sri
+    Mohamad Fuzi Harun" → "Mohamad Fuzi Harun")."""
     words = text.split()
-    while len(words) > 1 and shapes.is_title(words[0]):
-        words = words[1:]
+    while len(words) > 1:
+        if len(words) > 2 and shapes.is_title(" ".join(words[:2])):
+            words = words[2:]
+        elif shapes.is_title(words[0]):
+            words = words[1:]
+        else:
+            break
     return " ".join(words)
 
 
@@ -88,6 +94,7 @@ def entities(mentions: list[Mention], shapes: Shapes, text: str) -> list[Entity]
             groups.union(by_key[key], i)
         by_key.setdefault(key, i)
     _merge_surnames(mentions, groups, shapes)
+    _merge_leading_names(mentions, groups, shapes)
     _merge_acronyms(mentions, groups, shapes, text)
     _merge_head_nouns(mentions, groups, shapes)
 
@@ -121,6 +128,22 @@ def _merge_surnames(mentions: list[Mention], groups: _Groups, shapes: Shapes) ->
             continue
         before = [j for j in candidates if mentions[j].start < m.start]
         groups.union(i, before[-1] if before else candidates[0])
+
+
+def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
+    """A person named by the leading words of one longer name named before joins it:
+    "Mohamad Fuzi" after "Mohamad Fuzi Harun" (names with no surname are shortened
+    from the end)."""
+    people = [(i, [name_key(w) for w in strip_title(m.text, shapes).split()])
+              for i, m in enumerate(mentions) if m.type == "person"]
+    for i, words in people:
+        if len(words) < 2:
+            continue
+        longer = {tuple(full): j for j, full in people
+                  if len(full) > len(words) and full[:len(words)] == words
+                  and mentions[j].start < mentions[i].start}
+        if len(longer) == 1:
+            groups.union(i, next(iter(longer.values())))
 
 
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
