@@ -82,6 +82,15 @@ def test_no_relations(text):
     ("Police chief Oscar Abayalde met reporters in Manila on Monday. “We have the names of "
      "their suppliers for verification,” Albayalde said.", "Oscar Abayalde",
      "We have the names"),
+    # a speaker named in the same or the previous sentence comes before the passage's
+    # earlier subject
+    ("Prime Minister Daniel Moreau said more soldiers would patrol the markets. Tears ran "
+     "down the face of Claire Dumont, who runs a bakery near the square. “We cannot let "
+     "fear win,” she said.", "Claire Dumont", "We cannot let fear win"),
+    # the sentence after a quotation that reports words of its own does not attribute it
+    ("Rescue spokesman Bilal Qureshi spoke to reporters. “Our teams are at work,” he said. "
+     "“They have recovered six bodies so far.” Police chief Omar Saleem said the bomb went "
+     "off at noon.", "Bilal Qureshi", "They have recovered six bodies"),
 ])
 def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)

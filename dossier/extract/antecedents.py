@@ -92,6 +92,24 @@ class Antecedents:
             i -= 1
         return nearest
 
+    def only_one_before(self, offset: int, types: Iterable[str], sentences: int = 1,
+                        outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
+        """The one entity of ``types`` mentioned in the sentence holding ``offset`` (up
+        to it) or the ``sentences`` before it, outside ``outside``; None when there is
+        none or more than one."""
+        limit = self._lookback_start(offset, sentences)
+        wanted = set(types)
+        found: dict[str, Entity] = {}
+        i = bisect.bisect_left(self.starts, limit)
+        while i < len(self.mentions) and self.mentions[i][0] < offset:
+            start, end, ent_id = self.mentions[i]
+            ent = self.by_id[ent_id]
+            if end <= offset and ent.type in wanted \
+                    and not any(s <= start < t for s, t in outside):
+                found[ent_id] = ent
+            i += 1
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def _is_subject(self, start: int, end: int) -> bool:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:

@@ -112,7 +112,7 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     # Nearest first: after the quote reading forward, before it reading back.
     for tokens in (after, before):
         for verb in tokens:
-            if _is_reporting(verb, lexicons):
+            if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q):
                 found = _speaker_of(verb, antecedents, lexicons, q, quoted)
                 if found is not None:
                     return found
@@ -148,6 +148,17 @@ def _window(doc: Doc, q: _Quote) -> Span | None:
     if end < len(doc) and doc[end - 1].idx < q.end + 2 and end < len(doc):
         end = doc[end].sent.end
     return doc[start:end]
+
+
+def _reports_its_own_words(verb: Token, q: _Quote) -> bool:
+    """True for a reporting verb in the sentence after the quotation that governs a
+    clause of its own ("“…,” he said. Police chief X said the bomb exploded …"): it
+    attributes those words, not the quotation."""
+    quote_sentence_end = verb.doc.char_span(max(0, q.end - 1), q.end,
+                                            alignment_mode="expand")
+    if not quote_sentence_end or verb.i < quote_sentence_end[0].sent.end:
+        return False
+    return any(c.dep_ == "ccomp" and not q.start <= c.idx < q.end for c in verb.children)
 
 
 def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
@@ -191,7 +202,13 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
             return after[0], text
     if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:
         return None, text
-    found = antecedents.resolve(subject, quoted)
+    types = lexicons.pronouns.get(subject.lower_, ())
+    found = None
+    if types == ("person",):
+        # "…,” she said: the one person named in this sentence or the one before,
+        # before the person the passage was about three sentences back.
+        found = antecedents.only_one_before(subject.idx, types, 1, quoted)
+    found = found or antecedents.resolve(subject, quoted)
     if found is None and subject.pos_ == "PROPN":
         found = _person_by_name_word(subtree, antecedents)
     return found, text
