@@ -52,15 +52,18 @@ class Antecedents:
             i -= 1
         return None
 
-    def in_span(self, start: int, end: int, types: Iterable[str] | None = None) -> list[Entity]:
-        """Entities mentioned inside ``[start, end)``, in text order, once each."""
+    def in_span(self, start: int, end: int, types: Iterable[str] | None = None,
+                outside: Sequence[tuple[int, int]] = ()) -> list[Entity]:
+        """Entities mentioned inside ``[start, end)``, in text order, once each
+        (``outside``: spans whose mentions do not count, as in :meth:`before`)."""
         wanted = set(types) if types else None
         i = bisect.bisect_left(self.starts, start)
         seen: dict[str, Entity] = {}
         while i < len(self.mentions) and self.mentions[i][0] < end:
             s, e, ent_id = self.mentions[i]
             ent = self.by_id[ent_id]
-            if e <= end and (wanted is None or ent.type in wanted):
+            if e <= end and (wanted is None or ent.type in wanted) \
+                    and not any(a <= s < b for a, b in outside):
                 seen.setdefault(ent_id, ent)
             i += 1
         return list(seen.values())
@@ -97,18 +100,8 @@ class Antecedents:
         """The one entity of ``types`` mentioned in the sentence holding ``offset`` (up
         to it) or the ``sentences`` before it, outside ``outside``; None when there is
         none or more than one."""
-        limit = self._lookback_start(offset, sentences)
-        wanted = set(types)
-        found: dict[str, Entity] = {}
-        i = bisect.bisect_left(self.starts, limit)
-        while i < len(self.mentions) and self.mentions[i][0] < offset:
-            start, end, ent_id = self.mentions[i]
-            ent = self.by_id[ent_id]
-            if end <= offset and ent.type in wanted \
-                    and not any(s <= start < t for s, t in outside):
-                found[ent_id] = ent
-            i += 1
-        return next(iter(found.values())) if len(found) == 1 else None
+        found = self.in_span(self._lookback_start(offset, sentences), offset, types, outside)
+        return found[0] if len(found) == 1 else None
 
     def _is_subject(self, start: int, end: int) -> bool:
         span = self.doc.char_span(start, end, alignment_mode="expand")

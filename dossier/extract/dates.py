@@ -56,12 +56,12 @@ def dates_in(text: str) -> list[tuple[str, str]]:
     "between 2014 and 2017", "August 2016 to February 2017", "1980-88" and
     "2014-15" give their start and their end (the conventions keep both)."""
     found: list[tuple[str, str]] = []
-    rest, offset = text, 0
+    rest = text
     while (hit := normalize_date(rest)) is not None:
-        date, precision, start, end = hit
+        date, precision, _, end = hit
         if (date, precision) not in found:
             found.append((date, precision))
-        rest, offset = rest[end:], offset + end
+        rest = rest[end:]
     for match in _SHORT_RANGE.finditer(text):
         first, tail = match.group("first"), match.group("end")
         last = tail if len(tail) == 4 else first[:2] + tail

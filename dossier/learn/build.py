@@ -127,8 +127,7 @@ def _entity_types(raw: list[Parsed], raw_extra: list[Parsed], folds: int, report
         report.entity_types["cross_validated"] = {
             "folds": folds, "threshold": cv.threshold, "rules": _entity_parts(cv.rules),
             "learned": _entity_parts(cv.learned), "typed_f1_by_threshold": cv.by_threshold}
-    joined = entity_types.TypeExamples(data.documents + more.documents, data.rows + more.rows,
-                                       data.labels + more.labels)
+    joined = data.joined(more)
     held = frozenset(i for i, p in enumerate(raw) if p.item.folder == HELD_OUT)
     model = joined.fit(threshold, leave_out=held)
     labels = [y for doc in joined.labels for y in doc]

@@ -37,6 +37,10 @@ class TypeExamples:
     rows: list[list[Row]] = field(default_factory=list)
     labels: list[list[str]] = field(default_factory=list)
 
+    def joined(self, other: "TypeExamples") -> "TypeExamples":
+        return TypeExamples(self.documents + other.documents, self.rows + other.rows,
+                            self.labels + other.labels)
+
     def fit(self, threshold: float = DEFAULT_THRESHOLD,
             leave_out: frozenset[int] = frozenset()) -> LinearModel:
         """A model trained on these documents but those indexed in ``leave_out``."""
@@ -97,9 +101,7 @@ def cross_validate(data: TypeExamples, k: int = 5, extra: TypeExamples | None = 
                    ) -> TypeCrossValidation:
     """Train on k−1 folds (and on ``extra``, never scored), correct the k-th."""
     documents = data.documents
-    joined = TypeExamples(documents + (extra.documents if extra else []),
-                          data.rows + (extra.rows if extra else []),
-                          data.labels + (extra.labels if extra else []))
+    joined = data.joined(extra or TypeExamples([]))
     models: dict[int, LinearModel] = {}
     for fold in folds_of(documents, k):
         model = joined.fit(leave_out=frozenset(fold))
