@@ -17,6 +17,7 @@ from dossier.clean import clean
 from dossier.errors import InputError
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.claims import strength_claims
+from dossier.extract.dates import estimated_report_date
 from dossier.extract.entity_typing import corrected
 from dossier.extract.events import events
 from dossier.extract.quotes import quotes
@@ -71,7 +72,9 @@ def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = Tru
     spans = tuple((s.start_char, s.end_char) for s in sentences(doc))
     return Record(document=meta, text=cleaned.text, entities=tuple(ents), relations=found_relations,
                   quotes=found_quotes,
-                  claims=claims, events=dated, sentences=spans)
+                  claims=claims, events=dated, sentences=spans,
+                  estimated_published=None if document.published
+                  else estimated_report_date(cleaned.text))
 
 
 def prepare(document: Document) -> CleanText:

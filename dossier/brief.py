@@ -14,7 +14,7 @@ from importlib import resources
 from jinja2 import Environment, select_autoescape
 
 from dossier.conflicts import find_conflicts
-from dossier.store.base import EntityRow, Store
+from dossier.store.base import ESTIMATED, UNDATED, EntityRow, Store
 
 SECTIONS = (
     ("Parent groups", "affiliate_of", "subject"), ("Affiliates and branches", "affiliate_of",
@@ -57,9 +57,9 @@ class _Citations:
     def cite(self, source: dict) -> int:
         key = (source["document_id"], tuple(source["span"]))
         if key not in self.index:
-            date = source["report_time"] or "undated"
-            if source.get("report_time_is_ingest"):
-                date += "*"  # publication date unknown: the date Dossier read it
+            date = source["report_time"] or UNDATED
+            if source.get("report_time_estimated"):
+                date += ESTIMATED  # publication date unknown: estimated from the text
             self.items.append({"evidence": source["evidence"],
                                "document": source["document_source"] or source["document_id"],
                                "date": date})
@@ -99,7 +99,8 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
         first = min(a["sources"], key=lambda s: s["report_time"] or "9999")
         date = v.get("as_of") or first["report_time"]
         dated_by = "as of" if v.get("as_of") else (
-            "read" if first.get("report_time_is_ingest") else "reported")
+            "reported (estimated)" if first.get("report_time_estimated") else
+            "reported" if date else "undated")
         strength.append({"min": v["min"], "max": v.get("max"), "qualifier": v.get("qualifier"),
                          "date": date, "dated_by": dated_by,
                          "place": names.get(v.get("place")) or "",

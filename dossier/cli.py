@@ -20,6 +20,7 @@ from rich.text import Text
 from rich.table import Table
 
 from dossier.errors import DossierError, InputError
+from dossier.store.base import ESTIMATED, UNDATED
 
 app = typer.Typer(help="Dossier: a sourced, time-aware record of armed groups from the news.",
                   no_args_is_help=True, add_completion=False)
@@ -123,6 +124,8 @@ def _print_record(record, repairs: dict[str, int]) -> None:
                       str(len(e.mentions)))
     out.print(table)
 
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 TimeLimitOption = Annotated[Optional[float], typer.Option(
     "--time-limit", min=0, help="Seconds one document may take to extract; past it the "
@@ -264,6 +267,7 @@ def show_cli(
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="What held at YYYY[-MM[-DD]]: valid time where known, else "
                         "report time.")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Print the profile of an entity found by any of its aliases."""
     from dossier import query
@@ -271,6 +275,12 @@ def show_cli(
     found = query.find(store, name)
     if not found:
         raise _not_found(store, name)
+    if as_json:
+        profiles = [query.profile(store, e, sentences=sentences, as_of=as_of).to_dict()
+                    for e in found]
+        sys.stdout.write(json.dumps(profiles, ensure_ascii=False) + "\n")
+        store.close()
+        return
     for entity in found:
         _print_profile(query.profile(store, entity, sentences=sentences, as_of=as_of))
         if as_of:
@@ -284,7 +294,7 @@ def _print_profile(p) -> None:
     out.rule(f"[bold]{escape(e.name)}[/bold]  ({e.type})")
     out.print(f"[bold]aliases[/bold]: {escape(', '.join(f'{a} ({n})' for a, n in p.aliases))}")
     out.print(f"[bold]seen[/bold]: {p.document_count} document(s), first {p.first_seen}, "
-              f"last {p.last_seen}  (* = ingest date, publication date unknown)")
+              f"last {p.last_seen}")
     if p.document_count > len(p.documents):
         out.print(f"[dim]the latest {len(p.documents)}:[/dim]")
     docs = Table("date", "title / source", "mentions", box=None)
@@ -313,6 +323,14 @@ RELATION_SECTIONS = (
 )
 
 
+def _reported(assertion: dict) -> str:
+    """A source's report time as shown: estimated ones marked, unknown ones undated."""
+    if not assertion["report_time"]:
+        return UNDATED
+    return assertion["report_time"] + (ESTIMATED if assertion.get("report_time_estimated")
+                                       else "")
+
+
 def _print_assertions(p) -> None:
     """Relations, strength estimates, quotes and the timeline of a profile."""
     for title, predicate, side in RELATION_SECTIONS:
@@ -326,7 +344,7 @@ def _print_assertions(p) -> None:
             hedge = " (hedged)" if a["hedged"] else ""
             since = f" (since {a['valid_from']})" if a["valid_from"] else ""
             out.print(f"  • {escape(str(other))}{since}{hedge} — "
-                      f"“{escape(a['evidence'][:160])}” [{a['report_time'] or 'undated'}]")
+                      f"“{escape(a['evidence'][:160])}” [{_reported(a)}]")
     claims = p.of_kind("claim")
     if claims:
         out.print("[bold]strength estimates[/bold]:")
@@ -334,7 +352,7 @@ def _print_assertions(p) -> None:
             v = a["value"]
             figure = f"{v.get('min'):,}" + (f"–{v['max']:,}" if v.get("max") else "")
             qual = f"{v['qualifier']} " if v.get("qualifier") else ""
-            as_of = v.get("as_of") or f"reported {a['report_time'] or 'undated'}"
+            as_of = v.get("as_of") or f"reported {_reported(a)}"
             out.print(f"  • {qual}{figure} (as of {as_of}) — “{escape(a['evidence'][:160])}”")
     quotes = p.of_kind("quote")
     if quotes:
@@ -342,7 +360,7 @@ def _print_assertions(p) -> None:
         for a in quotes:
             who = "by" if a["subject_id"] == p.entity.id else f"about, said by {a['subject']}"
             out.print(f"  • “{escape(a['value'].get('text', '')[:200])}” "
-                      f"({escape(str(who))}; {a['report_time'] or 'undated'})")
+                      f"({escape(str(who))}; {_reported(a)})")
     events = sorted(p.of_kind("event"), key=lambda a: a["valid_from"] or "")
     if events:
         out.print("[bold]timeline[/bold]:")
@@ -652,6 +670,7 @@ def corrections_cli(db: DbOption = None) -> None:
 def conflicts_cli(
     name: Annotated[Optional[str], typer.Argument(help="Only conflicts about this entity.")] = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """List assertions that cannot both hold, side by side with their sources."""
     from dossier.conflicts import find_conflicts
@@ -660,6 +679,10 @@ def conflicts_cli(
     if name:
         entity_id = _one_entity(store, name).id
     items = find_conflicts(store, entity_id)
+    if as_json:
+        sys.stdout.write(json.dumps([c.to_dict() for c in items], ensure_ascii=False) + "\n")
+        store.close()
+        return
     if not items:
         out.print("no conflicts")
     for c in items:
@@ -669,6 +692,32 @@ def conflicts_cli(
                 out.print(f"  • [{src['report_time'] or 'undated'}] “{escape(src['evidence'][:200])}”"
                           f" ({escape(str(src['document_source'] or src['document_id'][:12]))})")
     store.close()
+
+
+@app.command("audit")
+def audit_cli(
+    db: DbOption = None,
+    examples: Annotated[int, typer.Option(min=0, help="Worst examples shown per check.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """What to check in a knowledge base: likely duplicate entities, fragment names,
+    type disagreements, facts on one hedged source, conflicts, undated sources."""
+    from dossier.audit import audit
+    store = _existing_store(db)
+    findings = audit(store, examples)
+    store.close()
+    if as_json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False) + "\n")
+        return
+    table = Table("check", "count", "of", "share", "what", box=None)
+    for f in findings:
+        table.add_row(f.check, str(f.count), str(f.out_of), f"{f.share:.1%}", f.what)
+    out.print(table)
+    for f in findings:
+        if f.examples:
+            out.print(f"[bold]{escape(f.check)}[/bold], worst first:")
+            for line in f.examples:
+                out.print(f"  • {escape(line)}")
 
 
 @app.command("serve")

@@ -28,6 +28,19 @@ class Conflict:
     entity_ids: set[int]
     assertions: list[dict] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        """JSON-ready: the statements side by side, each with its sources."""
+        return {"kind": self.kind, "summary": self.summary,
+                "entity_ids": sorted(self.entity_ids),
+                "assertions": [{"id": a["id"], "predicate": a["predicate"],
+                                "subject_id": a["subject_id"], "object_id": a["object_id"],
+                                "valid_from": a["valid_from"], "value": a["value"],
+                                "sources": [{k: s.get(k) for k in (
+                                    "document_id", "document_source", "span", "evidence",
+                                    "report_time", "report_time_estimated", "hedged")}
+                                    for s in a["sources"]]}
+                               for a in self.assertions]}
+
 
 def _year(assertion: dict) -> str | None:
     if assertion.get("valid_from"):

@@ -202,6 +202,9 @@ class Record:
     # Sentence spans of ``text``: kept for the store (profiles quote the
     # sentence a mention is in), not part of the interchange JSON.
     sentences: tuple[tuple[int, int], ...] = ()
+    # When the publication date is unknown: a bound read from the text (YYYY or
+    # YYYY-MM-DD), for the store to show as estimated; not part of the JSON.
+    estimated_published: str | None = None
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence span holding offset ``start`` (the whole text if unknown)."""

@@ -43,6 +43,44 @@ class Profile:
     def of_kind(self, kind: str) -> list[dict]:
         return [a for a in self.assertions if a["kind"] == kind]
 
+    def facts(self) -> list[dict]:
+        """Each distinct statement once (the profile's rows are one per source read):
+        how many sources state it in all, first and last report, and the sources
+        read, newest first."""
+        by_id: dict[int, dict] = {}
+        for a in self.assertions:
+            fact = by_id.setdefault(a["assertion_id"], {
+                "id": a["assertion_id"], "kind": a["kind"], "predicate": a["predicate"],
+                "subject": a["subject"], "subject_id": a["subject_id"], "object": a["object"],
+                "object_id": a["object_id"], "valid_from": a["valid_from"],
+                "value": a["value"], "sources_total": a["sources_total"], "hedged": True,
+                "first_reported": None, "last_reported": None, "sources": []})
+            fact["hedged"] = fact["hedged"] and a["hedged"]
+            fact["sources"].append({"document_id": a["document_id"], "span": a["span"],
+                                    "evidence": a["evidence"], "report_time": a["report_time"],
+                                    "report_time_estimated": a.get("report_time_estimated",
+                                                                   False)})
+            dates = [s["report_time"] for s in fact["sources"] if s["report_time"]]
+            fact["first_reported"] = min(dates, default=None)
+            fact["last_reported"] = max(dates, default=None)
+        return list(by_id.values())
+
+    def to_dict(self) -> dict:
+        """The profile as JSON-ready data (``dossier show --json``)."""
+        e = self.entity
+        return {
+            "entity": {"id": e.id, "name": e.name, "type": e.type, "kb_id": e.kb_id},
+            "aliases": [{"alias": a, "count": n} for a, n in self.aliases],
+            "document_count": self.document_count, "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "documents": [{"id": d.id, "title": d.title, "source": d.source, "date": d.date,
+                           "mentions": d.mentions} for d in self.documents],
+            "co_mentioned": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
+                             for o, n in self.co_mentioned],
+            "facts": self.facts(),
+            "sentences": [{"document_id": d, "sentence": s} for d, s in self.sentences],
+        }
+
 
 def find(store: Store, name: str) -> list[EntityRow]:
     """Entities known by ``name`` (any alias; case, accents and punctuation aside)."""

@@ -21,7 +21,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from dossier.vocabulary import Shapes, acronym_of, is_acronym_text
+from dossier.vocabulary import Shapes, acronym_of, is_acronym_text, name_key
 
 FUZZY_THRESHOLD = 90
 """rapidfuzz ratio (0–100) two name keys need to be taken for one name."""
@@ -35,6 +35,27 @@ differ are different people ("John"/"Joan")."""
 BLOCK_CHARS = 3
 """Close spellings are looked for among aliases whose name keys share this many
 first characters (a misspelling seldom starts a name)."""
+
+
+def person_key(name: str, shapes: Shapes) -> str:
+    """The key a person's name resolves on: titles, ranks and honorifics removed
+    ("Inspector-General of Police Tan Sri Mohamad Fuzi Harun", "Mr Fuzi Harun"),
+    then each name part in one spelling ("Mohd" → "mohamad")."""
+    words = name_key(shapes.strip_title(name)).split()
+    return " ".join(shapes.name_part_variants.get(w, w) for w in words)
+
+
+def alias_key(alias: str, type_: str, shapes: Shapes) -> str:
+    """The key an alias is stored and resolved under: :func:`person_key` for a
+    person's, the name key for any other."""
+    return person_key(alias, shapes) if type_ == "person" else name_key(alias)
+
+
+def is_fragment(name: str, shapes: Shapes) -> bool:
+    """A name that is a piece of one: it ends in a conjunction, a preposition or an
+    article ("Isnilon Hapilon and", "Government of the", "City of")."""
+    words = name.split()
+    return not words or words[-1].casefold() in shapes.dangling_words | shapes.cut_words
 
 
 def alias_index_keys(alias_key: str) -> dict[str, str | None]:

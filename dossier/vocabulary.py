@@ -122,6 +122,9 @@ class Shapes:
     unit_heads: tuple[str, ...]
     faction_nouns: frozenset[str]
     generic_name_tails: frozenset[str]
+    dangling_words: frozenset[str] = frozenset()
+    cut_words: frozenset[str] = frozenset()
+    name_part_variants: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def cue_last_words(self) -> frozenset[str]:
@@ -131,6 +134,24 @@ class Shapes:
     def is_title(self, word: str) -> bool:
         """True for an honorific or rank, with or without its dot ("Gen.", "Mr")."""
         return word.rstrip(".") in self.person_titles
+
+    @cached_property
+    def longest_title(self) -> int:
+        return max((len(t.split()) for t in self.person_titles), default=1)
+
+    def strip_title(self, text: str) -> str:
+        """A person's name without leading titles, longest first ("Mr Clarke" →
+        "Clarke", "Inspector-General of Police Tan Sri Mohamad Fuzi Harun" →
+        "Mohamad Fuzi Harun"); a lone title stays."""
+        words = text.split()
+        while len(words) > 1:
+            for n in range(min(self.longest_title, len(words) - 1), 0, -1):
+                if self.is_title(" ".join(words[:n])):
+                    words = words[n:]
+                    break
+            else:
+                break
+        return " ".join(words)
 
     def force_class(self, noun: str) -> str | None:
         """The state-force class ("ground", "special", ...) of a noun, if any."""
@@ -387,6 +408,10 @@ def _load_shapes(directory: Path | None) -> Shapes:
             unit_heads=_str_list(shapes["unit_heads"], where),
             faction_nouns=frozenset(_str_list(shapes["faction_nouns"], where)),
             generic_name_tails=frozenset(_str_list(shapes["generic_name_tails"], where)),
+            dangling_words=frozenset(_str_list(shapes["dangling_words"], where)),
+            cut_words=frozenset(_str_list(shapes["cut_words"], where)),
+            name_part_variants={str(k).casefold(): str(v).casefold() for k, v in
+                                shapes["name_part_variants"].items()},
         )
     except KeyError as exc:
         raise VocabularyError(f"{where}: missing key {exc}") from exc

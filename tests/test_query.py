@@ -122,20 +122,29 @@ def test_profiles_across_samples(samples_store, name, sentences):
 
 
 @pytest.mark.parametrize("misspelt, expected", [
-    ("Shabab", "al-Shabaab"),
-    ("al-Shabab", "al-Shabaab"),
+    ("Shabaabb", "al-Shabaab"),
+    ("al-Shabaabb", "al-Shabaab"),
     ("Talibn", "Taliban"),
     ("ISKPP", "ISKP"),
     ("Hayat Tahrir al-Shaam", "Hayat Tahrir al-Sham"),
     ("Boko Harm", "Boko Haram"),
 ])
 def test_suggestions_for_misspelling(samples_store, misspelt, expected):
+    """A name no alias and no gazetteer entry knows gets "did you mean"."""
     assert query.find(samples_store, misspelt) == []
     hints = query.suggestions(samples_store, misspelt)
     assert expected.casefold() in [h.casefold() for h in hints], hints
     assert len(hints) <= 5
 
 
+
+@pytest.mark.parametrize("spelling", ["Shabab", "al-Shabab", "Mujahideen Youth Movement"])
+def test_gazetteer_alias_finds_the_entity_under_any_name(samples_store, spelling):
+    """Any alias the gazetteer gives a stored entity finds it, though no stored
+    text used that spelling."""
+    assert spelling not in samples_store.alias_names()
+    found = query.find(samples_store, spelling)
+    assert [e.kb_id for e in found] == ["al_shabaab"]
 
 
 @pytest.mark.parametrize("name", [
@@ -176,15 +185,35 @@ def river_store(store, tmp_path):
     return store
 
 
-def test_undated_document_uses_ingest_date(river_store):
+def test_undated_document_stays_undated(river_store):
+    """No publication date and no year in the text: undated, listed after the dated
+    documents, never dated by the day it was stored."""
     p = query.profile(river_store, query.find(river_store, "River Front Brigade")[0])
-    dates = sorted(d.date for d in p.documents)
-    assert dates[0] == "2023-03-03"
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}\*", dates[1])
-    assert (p.first_seen, p.last_seen) == (dates[0], dates[1])
-    undated = next(d for d in p.documents if d.published is None)
-    assert undated.title == "Ferry dispute deepens"
-    assert undated.date == f"{undated.ingested_at.date().isoformat()}*"
+    assert [d.date for d in p.documents] == ["2023-03-03", "undated"]
+    assert (p.first_seen, p.last_seen) == ("2023-03-03", "2023-03-03")
+    undated = p.documents[-1]
+    assert undated.title == "Ferry dispute deepens" and undated.published is None
+    sources = [s for a in river_store.assertion_rows() for s in a["sources"]
+               if s["document_id"] == undated.id]
+    assert sources and all(s["report_time"] is None for s in sources)
+    assert not query.profile(river_store, query.find(river_store, "River Front Brigade")[0],
+                             as_of="2023").documents[-1].date == "undated"
+
+
+def test_undated_document_gets_an_estimate_marked_as_such(store, tmp_path):
+    """The latest year a text names, with its dateline's day and month, bounds
+    when it was written: shown as estimated, and used for as-of queries."""
+    (tmp_path / "est.txt").write_text(
+        "ARLO, June 4 — The River Front Brigade, formed in 2016, took the ferry in 2019. "
+        "Amos Tarrant leads the River Front Brigade.\n", "utf-8")
+    ingest([str(tmp_path / "est.txt")], store)
+    p = query.profile(store, query.find(store, "River Front Brigade")[0])
+    assert [d.date for d in p.documents] == ["2019-06-04 (estimated)"]
+    sources = [s for a in store.assertion_rows() for s in a["sources"]]
+    assert sources and all(s["report_time"] == "2019-06-04" and s["report_time_estimated"]
+                           for s in sources)
+    assert query.profile(store, p.entity, as_of="2019").document_count == 1
+    assert query.profile(store, p.entity, as_of="2018").document_count == 0
 
 
 def test_profile_documents_in_date_order(river_store):

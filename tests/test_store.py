@@ -411,7 +411,7 @@ def test_reads_return_the_same_python_types(store, samples_dir, tmp_path):
         assert isinstance(row["value"], dict) and isinstance(row["id"], int)
         for source in row["sources"]:
             assert type(source["hedged"]) is bool
-            assert type(source["report_time_is_ingest"]) is bool
+            assert type(source["report_time_estimated"]) is bool
             assert source["confidence"] is None or isinstance(source["confidence"], float)
             assert source["evidence"] and source["report_time"] == "2021-08-30"
     recent = store.recent_documents()
@@ -452,7 +452,7 @@ def test_reads_break_ties_in_sqlite_order(store):
                 value={"n": 1}, created_at=at)).inserted_primary_key[0]
             conn.execute(sources.insert().values(
                 assertion_id=assertion, document_id=docs[0], span_start=0, span_end=10,
-                report_time="2024-04-30", report_time_is_ingest=False,
+                report_time="2024-04-30", report_time_estimated=False,
                 extractor_version="test", hedged=False))
 
     assert [e.name for e, n in store.top_entities("armed_group")] == NAMES

@@ -61,8 +61,28 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_repeated_names(doc, found, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
+    text = doc_text(doc)
     # A name never runs across a line break (a headline into the next line).
-    return sorted((m for m in found if "\n" not in m.text), key=lambda m: (m.start, -m.end))
+    whole = (_mended(m, text, shapes) for m in found if "\n" not in m.text)
+    return sorted((m for m in whole if m is not None), key=lambda m: (m.start, -m.end))
+
+
+def _mended(mention: Mention, text: str, shapes: Shapes) -> Mention | None:
+    """A mention that is a whole name: one that ran on into a conjunction loses it
+    ("Isnilon Hapilon and" → "Isnilon Hapilon"); one cut short ("Government of
+    the") or starting mid-word is none."""
+    if mention.start > 0 and text[mention.start - 1].isalnum():
+        return None
+    words = mention.text.split()
+    while len(words) > 1 and words[-1].casefold() in shapes.dangling_words:
+        words.pop()
+    if words[-1].casefold() in shapes.cut_words | shapes.dangling_words:
+        return None
+    kept = " ".join(words)
+    if kept == mention.text:
+        return mention
+    end = mention.start + mention.text.rindex(words[-1]) + len(words[-1])
+    return replace(mention, end=end, text=text[mention.start:end])
 
 
 def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str]

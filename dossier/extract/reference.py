@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from dossier.model import Entity, Mention
 from dossier.vocabulary import Shapes, acronym_of, is_acronym_text, name_key
@@ -47,24 +48,10 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def strip_title(text: str, shapes: Shapes) -> str:
-    """A person's name without leading titles ("Mr Clarke" → "Clarke", "Tan Sri
-    Mohamad Fuzi Harun" → "Mohamad Fuzi Harun")."""
-    words = text.split()
-    while len(words) > 1:
-        if len(words) > 2 and shapes.is_title(" ".join(words[:2])):
-            words = words[2:]
-        elif shapes.is_title(words[0]):
-            words = words[1:]
-        else:
-            break
-    return " ".join(words)
-
-
 def _merge_key(m: Mention, shapes: Shapes) -> str:
     """The name key two mentions must share to be one entity."""
     if m.type == "person":
-        return name_key(strip_title(m.text, shapes))
+        return name_key(shapes.strip_title(m.text))
     words = name_key(m.text).split()
     if m.type == "place" and len(words) > 1 and words[-1] in shapes.place_admin_words:
         words = words[:-1]  # "Hama province" is "Hama"
@@ -80,6 +67,7 @@ def surname_of(words: list[str], shapes: Shapes) -> str:
 
 def entities(mentions: list[Mention], shapes: Shapes, text: str) -> list[Entity]:
     """Group ``mentions`` (in text order) of ``text`` into entities, numbered e1, e2, ..."""
+    mentions = _defined_acronyms(mentions, shapes, text)
     n = len(mentions)
     groups = _Groups(n)
     by_kb: dict[str, int] = {}
@@ -113,11 +101,11 @@ def _merge_surnames(mentions: list[Mention], groups: _Groups, shapes: Shapes) ->
     organisations when the short form reads as a person ("Akilov" after
     "Rakhmat Akilov" that the model called an organisation).
     """
-    full_names = [(i, strip_title(m.text, shapes).split()) for i, m in enumerate(mentions)
+    full_names = [(i, shapes.strip_title(m.text).split()) for i, m in enumerate(mentions)
                   if m.source == "model" and m.type in ("person", "organization")
-                  and len(strip_title(m.text, shapes).split()) > 1]
+                  and len(shapes.strip_title(m.text).split()) > 1]
     for i, m in enumerate(mentions):
-        words = strip_title(m.text, shapes).split()
+        words = shapes.strip_title(m.text).split()
         if m.source != "model" or len(words) != 1:
             continue
         key = name_key(words[0])
@@ -134,7 +122,7 @@ def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shape
     """A person named by the leading words of one longer name named before joins it:
     "Mohamad Fuzi" after "Mohamad Fuzi Harun" (names with no surname are shortened
     from the end)."""
-    people = [(i, [name_key(w) for w in strip_title(m.text, shapes).split()])
+    people = [(i, [name_key(w) for w in shapes.strip_title(m.text).split()])
               for i, m in enumerate(mentions) if m.type == "person"]
     for i, words in people:
         if len(words) < 2:
@@ -146,13 +134,39 @@ def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shape
             groups.union(i, next(iter(longer.values())))
 
 
+def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> list[Mention]:
+    """An acronym the text defines means its long form here, whatever the gazetteer
+    says: after "Institute of Strategic and International Studies (ISIS)", every
+    "ISIS" of the text is the institute, not the Islamic State. The acronym's
+    mentions lose the gazetteer's identity and take the long form's type."""
+    defined: dict[str, Mention] = {}
+    for long_form, short in zip(mentions, mentions[1:]):
+        letters = re.sub(r"[.\-]", "", short.text)
+        if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
+                and text[long_form.end:short.start] == " (" and short.kb_id \
+                and short.kb_id != long_form.kb_id and long_form.type != "person" \
+                and letters in acronym_of(re.findall(r"[^\W_]+", long_form.text), shapes):
+            defined.setdefault(letters, long_form)
+    if not defined:
+        return mentions
+    out = []
+    for m in mentions:
+        long_form = defined.get(re.sub(r"[.\-]", "", m.text)) if is_acronym_text(m.text) else None
+        out.append(m if long_form is None else
+                   replace(m, type=long_form.type, source=long_form.source,
+                           kb_id=long_form.kb_id, spelling=None))
+    return out
+
+
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
                     text: str) -> None:
     """An acronym joins the long form it abbreviates, or that it follows in brackets
-    ("Society of African Missions (SMA)")."""
+    ("Society of African Missions (SMA)"); a place never does ("KABUL (AFP)" is
+    a dateline and its news agency)."""
     for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
         if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
-                and short.type != "person" and long_form.type != "person" \
+                and short.type != "person" \
+                and long_form.type not in ("person", "place", "state") \
                 and text[long_form.end:short.start] == " (":
             groups.union(i, j)
     long_forms: dict[str, int] = {}
@@ -197,7 +211,7 @@ def _merge_head_nouns(mentions: list[Mention], groups: _Groups, shapes: Shapes) 
 
 
 def _completeness(m: Mention, shapes: Shapes) -> tuple:
-    text = strip_title(m.text, shapes) if m.type == "person" else m.text
+    text = shapes.strip_title(m.text) if m.type == "person" else m.text
     return (not is_acronym_text(text), not text.isupper(), len(text.split()), len(text))
 
 
@@ -206,14 +220,14 @@ def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
     typed_by = min(group, key=lambda m: (_SOURCE_RANK[m.source],
                                          tuple(-x for x in _completeness(m, shapes))))
     type_ = typed_by.type
-    last = surname_of(strip_title(typed_by.text, shapes).split(), shapes)
+    last = surname_of(shapes.strip_title(typed_by.text).split(), shapes)
     if not kb_ids and typed_by.source == "model" and any(
-            m.type == "person" and strip_title(m.text, shapes) == last for m in group):
+            m.type == "person" and shapes.strip_title(m.text) == last for m in group):
         # The model labels a surname and the full name inconsistently ("Rakhmat
         # Akilov" ORG, "Akilov" PERSON); a surname read as a person's settles it.
         type_ = "person"
     best = max(group, key=lambda m: _completeness(m, shapes))
-    name = best.spelling or (strip_title(best.text, shapes) if best.type == "person"
+    name = best.spelling or (shapes.strip_title(best.text) if best.type == "person"
                              else best.text)
     aliases: list[str] = []
     for m in group:

@@ -17,6 +17,11 @@ class EntityRow:
     kb_id: str | None
 
 
+ESTIMATED = " (estimated)"
+"""How a report date estimated from the text is marked wherever it is shown."""
+UNDATED = "undated"
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     id: str
@@ -25,11 +30,15 @@ class DocumentRow:
     published: str | None
     ingested_at: datetime
     mentions: int = 0
+    published_estimate: str | None = None
 
     @property
     def date(self) -> str:
-        """Report time: the published date, else the ingest date (marked ``*``)."""
-        return self.published or f"{self.ingested_at.date().isoformat()}*"
+        """Report time: the published date, else the date estimated from the text
+        (marked), else "undated"; never the day it was stored."""
+        if self.published:
+            return self.published
+        return f"{self.published_estimate}{ESTIMATED}" if self.published_estimate else UNDATED
 
 
 class Store(Protocol):
@@ -53,6 +62,8 @@ class Store(Protocol):
     def co_mentioned(self, entity_id: int, limit: int = 10) -> list[tuple[EntityRow, int]]: ...
     def entity_sentences(self, entity_id: int, limit: int = 20) -> list[tuple[str, str]]: ...
     def entity_assertions(self, entity_id: int, sources_each: int | None = None) -> list[dict]: ...
+    def entity_document_counts(self) -> dict[int, int]: ...
+    def report_time_counts(self) -> dict[str, int]: ...
     def all_entities(self, ids: set[int] | None = None) -> list[tuple[EntityRow, list[str]]]: ...
     def assertion_rows(self, kind: str | None = None, touching: set[int] | None = None
                        ) -> list[dict]: ...

@@ -158,6 +158,50 @@ def _source_producer(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE sources ADD COLUMN produced_by VARCHAR(80)"))
 
 
+@migration("0007_honest_report_time")
+def _honest_report_time(conn: Connection) -> None:
+    """An unknown publication date stays unknown: sources that were dated by the
+    day they were stored become undated (``dossier reprocess`` estimates a date
+    from each text), and a document keeps an estimate apart from its
+    publication date."""
+    columns = {c["name"] for c in inspect(conn).get_columns("documents")}
+    if "published_estimate" not in columns:
+        conn.execute(text("ALTER TABLE documents ADD COLUMN published_estimate VARCHAR(10)"))
+    columns = {c["name"] for c in inspect(conn).get_columns("sources")}
+    if "report_time_estimated" not in columns:
+        conn.execute(text("ALTER TABLE sources ADD COLUMN report_time_estimated BOOLEAN "
+                          "NOT NULL DEFAULT FALSE"))
+    if "report_time_is_ingest" in columns:
+        conn.execute(text("UPDATE sources SET report_time = NULL "
+                          "WHERE report_time_is_ingest"))
+        conn.execute(text("ALTER TABLE sources DROP COLUMN report_time_is_ingest"))
+
+
+@migration("0008_person_keys_and_type_votes")
+def _person_keys_and_type_votes(conn: Connection) -> None:
+    """People's aliases resolve on their names without titles and honorifics
+    (their keys are rewritten), and each entity's type is the vote of the
+    documents that named it (the votes start from the type it has)."""
+    from dossier import vocabulary
+    from dossier.resolve import alias_index_keys, alias_key
+
+    shapes = vocabulary.load().shapes
+    schema.type_votes.create(conn, checkfirst=True)
+    aliases, entities = schema.aliases, schema.entities
+    rows = conn.execute(select(aliases.c.entity_id, aliases.c.alias)
+                        .join(entities, entities.c.id == aliases.c.entity_id)
+                        .where(entities.c.type == "person")).all()
+    for r in rows:
+        key = alias_key(r.alias, "person", shapes)
+        conn.execute(aliases.update().where(and_(aliases.c.entity_id == r.entity_id,
+                                                 aliases.c.alias == r.alias))
+                     .values(alias_key=key, **alias_index_keys(key)))
+    if not conn.execute(select(schema.type_votes.c.entity_id).limit(1)).first():
+        conn.execute(schema.type_votes.insert().from_select(
+            ["entity_id", "type", "votes"],
+            select(entities.c.id, entities.c.type, text("1"))))
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

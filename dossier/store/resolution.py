@@ -15,9 +15,9 @@ from sqlalchemy.engine import Connection
 
 from dossier import vocabulary
 from dossier.model import Entity
-from dossier.resolve import alias_index_keys, fuzzy_candidate, name_acronyms
+from dossier.resolve import alias_index_keys, alias_key, fuzzy_candidate, name_acronyms
 from dossier.store.schema import (aliases, assertions, corrections, entities, event_actors,
-                                  mentions)
+                                  mentions, type_votes)
 from dossier.store.schema import name_acronyms as name_acronyms_table
 from dossier.vocabulary import acronym_of, is_acronym_text, name_key
 
@@ -57,7 +57,8 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
 
     splits: False when the caller knows no split is in force (:func:`has_splits`).
     """
-    keys = {name_key(a) for a in (entity.name, *entity.aliases)} - {""}
+    shapes = vocabulary.load().shapes
+    keys = {alias_key(a, entity.type, shapes) for a in (entity.name, *entity.aliases)} - {""}
     if splits:
         override = conn.execute(
             select(corrections.c.entity_id).where(and_(
@@ -71,12 +72,18 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
             entities.c.kb_id == entity.kb_id).order_by(entities.c.id)).first()
         if row:
             return row[0] if row[1] is None else canonical(conn, row[0])
-    row = conn.execute(
-        select(entities.c.id, entities.c.merged_into)
-        .join(aliases, aliases.c.entity_id == entities.c.id)
-        .where(and_(entities.c.type == entity.type, aliases.c.alias_key.in_(keys),
-                    entities.c.kb_id.is_(None) if not entity.kb_id else True))
-        .order_by(entities.c.id)).first()
+    same_name = (select(entities.c.id, entities.c.merged_into)
+                 .join(aliases, aliases.c.entity_id == entities.c.id)
+                 .where(and_(aliases.c.alias_key.in_(keys),
+                             entities.c.kb_id.is_(None) if not entity.kb_id else True))
+                 .order_by(entities.c.id))
+    row = conn.execute(same_name.where(entities.c.type == entity.type)).first()
+    if row is None and not entity.kb_id and all(len(k.split()) > 1 for k in keys):
+        # A name of two words or more is one thing whatever type a document's
+        # reading gave it ("Pulau Gaya" a person here, a place there); the entity's
+        # type is then the vote of its documents (see :func:`vote_type`). A
+        # one-word name may be two things ("Milan"), and stays apart.
+        row = conn.execute(same_name).first()
     if row:
         return row[0] if row[1] is None else canonical(conn, row[0])
     if entity.type in ("person", "organization") and not entity.kb_id and keys \
@@ -95,7 +102,7 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
         return canonical(conn, by_acronym)
     # In a fixed order (ties in the fuzzy match go to the first), the same on every
     # backend; only aliases of the same block are candidates (an indexed lookup).
-    key = name_key(entity.name)
+    key = alias_key(entity.name, entity.type, shapes)
     known = dict(conn.execute(
         select(aliases.c.alias_key, aliases.c.entity_id)
         .join(entities, aliases.c.entity_id == entities.c.id)
@@ -121,9 +128,10 @@ def new_entity(conn: Connection, name: str, type_: str, kb_id: str | None) -> in
     return entity_id
 
 
-def alias_row(entity_id: int, alias: str, count: int = 1, key: str | None = None) -> dict:
+def alias_row(entity_id: int, alias: str, type_: str, count: int = 1,
+              key: str | None = None) -> dict:
     """An ``aliases`` row with its resolution keys."""
-    key = name_key(alias) if key is None else key
+    key = alias_key(alias, type_, vocabulary.load().shapes) if key is None else key
     return {"entity_id": entity_id, "alias": alias, "alias_key": key, "count": count,
             **alias_index_keys(key)}
 
@@ -150,6 +158,25 @@ def _acronym_match(conn: Connection, entity: Entity) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def vote_type(conn: Connection, entity_id: int, type_: str) -> None:
+    """Count one document's reading of an entity's type; a non-gazetteer entity
+    takes the type most of its documents gave it (ties: the first)."""
+    updated = conn.execute(update(type_votes).where(and_(
+        type_votes.c.entity_id == entity_id, type_votes.c.type == type_))
+        .values(votes=type_votes.c.votes + 1))
+    if updated.rowcount == 0:
+        conn.execute(type_votes.insert().values(entity_id=entity_id, type=type_, votes=1))
+    row = conn.execute(select(entities.c.type, entities.c.kb_id)
+                       .where(entities.c.id == entity_id)).first()
+    if row.kb_id:
+        return
+    votes = dict(conn.execute(select(type_votes.c.type, type_votes.c.votes)
+                              .where(type_votes.c.entity_id == entity_id)).all())
+    best = max(votes, key=lambda t: (votes[t], t == row.type))
+    if best != row.type:
+        conn.execute(update(entities).where(entities.c.id == entity_id).values(type=best))
+
+
 def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
     """Merge ``from_id`` into ``into_id``: its mentions, aliases and assertions move,
     and it resolves to ``into_id`` from now on. Returns the correction's id."""
@@ -163,7 +190,7 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
             aliases.c.entity_id == into_id, aliases.c.alias == alias))
             .values(count=aliases.c.count + count))
         if moved.rowcount == 0:
-            conn.execute(aliases.insert().values(**alias_row(into_id, alias, count, key)))
+            conn.execute(aliases.insert().values(**alias_row(into_id, alias, "", count, key)))
     conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
@@ -182,7 +209,7 @@ def split(conn: Connection, entity_id: int, alias: str, note: str = "") -> tuple
     the alias resolves there from now on. Returns (new entity id, correction id)."""
     source = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
     new_id = new_entity(conn, alias, source.type, None)
-    key = name_key(alias)
+    key = alias_key(alias, source.type, vocabulary.load().shapes)
     conn.execute(update(aliases).where(and_(aliases.c.entity_id == entity_id,
                                             aliases.c.alias_key == key))
                  .values(entity_id=new_id))

@@ -10,6 +10,7 @@ sources     who said an assertion: document, evidence span, report time,
 corrections a user's merges and splits, re-applied on every ingest and reprocess
 failures    inputs that could not be read or processed, with the reason
 event_actors   every actor of an event assertion (the events an entity took part in)
+type_votes  how many documents read an entity as each type (its type is the vote)
 name_acronyms  the acronyms an entity's name spells or is (resolution by acronym)
 """
 from __future__ import annotations
@@ -31,6 +32,9 @@ documents = Table(
     Column("source", Text),
     Column("title", Text),
     Column("published", String(10)),  # report time, YYYY-MM-DD, when known
+    # When it is not: a bound estimated from the text (its latest year, a dateline's
+    # day and month), YYYY or YYYY-MM-DD, always shown as estimated (migration 0007).
+    Column("published_estimate", String(10)),
     Column("kind", String(20), nullable=False),
     Column("raw", LargeBinary, nullable=False),
     Column("text", Text, nullable=False),
@@ -106,7 +110,9 @@ sources = Table(
     Column("span_start", Integer, nullable=False),
     Column("span_end", Integer, nullable=False),
     Column("report_time", String(10)),
-    Column("report_time_is_ingest", Boolean, nullable=False, default=False),
+    # The document's publication date; else its estimate, flagged; else NULL
+    # (undated). Never the ingest date (migration 0007).
+    Column("report_time_estimated", Boolean, nullable=False, default=False),
     Column("extractor_version", String(60), nullable=False),
     Column("produced_by", String(80)),  # "rule:<name>" or "model:<sha256 prefix>"
     Column("hedged", Boolean, nullable=False, default=False),
@@ -120,6 +126,13 @@ event_actors = Table(
     Column("assertion_id", Integer, ForeignKey("assertions.id"), primary_key=True),
     Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
     Index("ix_event_actors_entity", "entity_id"),
+)
+
+type_votes = Table(
+    "type_votes", metadata,  # migration 0008
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("type", String(20), primary_key=True),
+    Column("votes", Integer, nullable=False),
 )
 
 name_acronyms = Table(

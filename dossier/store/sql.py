@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import (Integer, Text, and_, cast, create_engine, event, func, select, text,
+from sqlalchemy import (Integer, Text, and_, or_, case, cast, create_engine, event, func, select, text,
                         tuple_, union_all)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,9 +27,11 @@ from dossier.schema import load as load_schema
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Quote, Record
 from dossier.store import migrations, resolution
-from dossier.store.base import DocumentRow, EntityRow
+from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow
 from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
                                   failures, mentions, sources)
+from dossier import vocabulary
+from dossier.resolve import person_key
 from dossier.vocabulary import name_key
 
 
@@ -54,9 +56,18 @@ CO_MENTION_DOCUMENTS = 250
 
 
 def _report_date():
-    """SQL for a document's report date: published, else the ingest date."""
-    return func.coalesce(documents.c.published,
-                         func.substr(cast(documents.c.ingested_at, Text), 1, 10))
+    """SQL for a document's report date: published, else estimated, else NULL."""
+    return func.coalesce(documents.c.published, documents.c.published_estimate)
+
+
+_DOCUMENT_ROW = (documents.c.id, documents.c.source, documents.c.title, documents.c.published,
+                 documents.c.published_estimate, documents.c.ingested_at)
+"""The columns a :class:`DocumentRow` is read from."""
+
+
+def _document_row(r, mentions: int = 0) -> DocumentRow:
+    return DocumentRow(r.id, r.source, r.title, r.published, _as_datetime(r.ingested_at),
+                       mentions, r.published_estimate)
 
 
 def _evidence():
@@ -190,6 +201,7 @@ class SQLStore:
         conn.execute(documents.insert().values(
             id=document.id, source=_storable(document.source), title=_storable(document.title),
             published=document.published, kind=document.kind, raw=document.raw,
+            published_estimate=None if document.published else record.estimated_published,
             text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
             extractor_version=extractor_version(), ingested_at=_now()))
         self._add_extraction(conn, document, record, count_aliases=True)
@@ -205,6 +217,8 @@ class SQLStore:
             with self._writing() as conn:
                 conn.execute(documents.update().where(documents.c.id == document.id).values(
                     text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
+                    published_estimate=None if document.published
+                    else record.estimated_published,
                     extractor_version=extractor_version()))
                 conn.execute(mentions.delete().where(mentions.c.document_id == document.id))
                 conn.execute(sources.delete().where(sources.c.document_id == document.id))
@@ -246,6 +260,8 @@ class SQLStore:
             entity_id = resolution.resolve(conn, entity, splits)
             ids[entity.id] = entity_id
             self._add_aliases(conn, entity_id, entity, count=count_aliases)
+            if count_aliases:
+                resolution.vote_type(conn, entity_id, entity.type)
             for s, e in entity.mentions:
                 sentence_start, sentence_end = record.sentence_of(s)
                 rows.append({"document_id": document.id, "entity_id": entity_id,
@@ -283,7 +299,7 @@ class SQLStore:
         """Add the entity's names to its aliases; a known alias gains a count
         (one upsert where the database has one)."""
         names = list(dict.fromkeys((entity.name, *entity.aliases)))
-        rows = [resolution.alias_row(entity_id, alias) for alias in names]
+        rows = [resolution.alias_row(entity_id, alias, entity.type) for alias in names]
         upsert = _UPSERTS.get(conn.dialect.name)
         if upsert is not None:
             statement = upsert(aliases)
@@ -314,10 +330,14 @@ class SQLStore:
                 False, None) for e in record.events]
             + [("quote", q.speaker, None, _quoted_about(record, q), None, q.to_dict(), q.span,
                 False, None) for q in record.quotes])
-        # Report time is the publication date; unknown, the ingest date, flagged.
-        ingest_date = _now().date().isoformat()
+        # Report time is the publication date; unknown, the date estimated from the
+        # text, flagged; else none (the ingest date is no report time).
+        estimate = None if document.published else record.estimated_published
+        report_time = document.published or estimate
         symmetric = load_schema().symmetric
-        stated = []  # this document's sources, written in one statement
+        # This document's sources, written in one statement: one per assertion and
+        # span (a symmetric tie found both ways round in one sentence is one source).
+        stated: dict[tuple[int, int, int], dict] = {}
         for kind, subject, predicate, obj, valid_from, value, span, hedged, confidence in items:
             subject_id = ids.get(subject) if subject else None
             object_id = ids.get(obj) if obj else None
@@ -344,15 +364,14 @@ class SQLStore:
                     created_at=_now())).inserted_primary_key[0]
             if kind == "event" and stored["actors"]:
                 self._add_event_actors(conn, assertion_id, stored["actors"])
-            stated.append({
+            stated.setdefault((assertion_id, span[0], span[1]), {
                 "assertion_id": assertion_id, "document_id": document.id,
                 "span_start": span[0], "span_end": span[1],
-                "report_time": document.published or ingest_date,
-                "report_time_is_ingest": document.published is None,
+                "report_time": report_time, "report_time_estimated": estimate is not None,
                 "extractor_version": extractor_version(), "produced_by": value.get("by") or None,
                 "hedged": bool(hedged), "confidence": confidence})
         if stated:
-            conn.execute(sources.insert(), stated)
+            conn.execute(sources.insert(), list(stated.values()))
 
     @staticmethod
     def _add_event_actors(conn: Connection, assertion_id: int, actors: list[int]) -> None:
@@ -383,7 +402,7 @@ class SQLStore:
             rows = conn.execute(
                 select(assertions, sources.c.document_id, sources.c.span_start,
                        sources.c.span_end, sources.c.report_time, sources.c.hedged,
-                       _evidence(), ranked.c.total)
+                       sources.c.report_time_estimated, _evidence(), ranked.c.total)
                 .join(sources, sources.c.assertion_id == assertions.c.id)
                 .join(ranked, ranked.c.id == sources.c.id)
                 .join(documents, documents.c.id == sources.c.document_id)
@@ -399,11 +418,12 @@ class SQLStore:
         for r in rows:
             value = dict(r.value or {})
             out.append({
-                "kind": r.kind, "predicate": r.predicate, "subject": names.get(r.subject_id),
+                "assertion_id": r.id, "kind": r.kind, "predicate": r.predicate,
+                "subject": names.get(r.subject_id),
                 "object": names.get(r.object_id), "subject_id": r.subject_id,
                 "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
                 "document_id": r.document_id, "report_time": r.report_time,
-                "hedged": r.hedged, "evidence": r.evidence.strip(),
+                "report_time_estimated": r.report_time_estimated, "hedged": r.hedged, "evidence": r.evidence.strip(),
                 "span": [r.span_start, r.span_end], "sources_total": r.total,
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
@@ -418,8 +438,10 @@ class SQLStore:
         return names
 
     def all_entities(self, ids: set[int] | None = None) -> list[tuple[EntityRow, list[str]]]:
-        """Every entity (or those of ``ids``) with its aliases (most used first)."""
-        entity_query = select(entities).order_by(entities.c.id)
+        """Every entity (or those of ``ids``) with its aliases (most used first);
+        entities merged into another are not listed."""
+        entity_query = (select(entities).where(entities.c.merged_into.is_(None))
+                        .order_by(entities.c.id))
         alias_query = (select(aliases.c.entity_id, aliases.c.alias)
                        .order_by(aliases.c.count.desc(), self._text_order(aliases.c.alias)))
         with self.engine.connect() as conn:
@@ -448,7 +470,7 @@ class SQLStore:
         """
         query = (select(assertions, sources.c.document_id, sources.c.span_start,
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
-                        sources.c.report_time_is_ingest,
+                        sources.c.report_time_estimated,
                         sources.c.confidence, sources.c.extractor_version,
                         sources.c.produced_by, _evidence(),
                         documents.c.source.label("document_source"))
@@ -482,7 +504,7 @@ class SQLStore:
                 "document_id": r.document_id, "document_source": r.document_source,
                 "span": [r.span_start, r.span_end],
                 "evidence": r.evidence.strip(),
-                "report_time": r.report_time, "report_time_is_ingest": r.report_time_is_ingest,
+                "report_time": r.report_time, "report_time_estimated": r.report_time_estimated,
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version,
                 "produced_by": r.produced_by})
@@ -539,12 +561,11 @@ class SQLStore:
         """The latest documents by report time (publication, else ingest date)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(documents.c.id, documents.c.source, documents.c.title,
-                       documents.c.published, documents.c.ingested_at)
-                .order_by(_report_date().desc(), documents.c.ingested_at.desc(),
+                select(*_DOCUMENT_ROW)
+                .order_by(_report_date().desc().nulls_last(), documents.c.ingested_at.desc(),
                           documents.c.id)
                 .limit(limit)).all()
-        return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at) for r in rows]
+        return [_document_row(r) for r in rows]
 
     def top_entities(self, type_: str | None = None, limit: int = 20) -> list[tuple[EntityRow, int]]:
         """Entities mentioned in the most documents (of one type, if given)."""
@@ -594,29 +615,25 @@ class SQLStore:
                       for t in terms]
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(documents.c.id, documents.c.source, documents.c.title,
-                       documents.c.published, documents.c.ingested_at, documents.c.text)
+                select(*_DOCUMENT_ROW, documents.c.text)
                 .where(and_(*conditions)).order_by(documents.c.id).limit(limit)).all()
         out = []
         for r in rows:
             at = r.text.casefold().find(terms[0].casefold())
             snippet = r.text[max(0, at - 80):at + 160].replace("\n", " ")
-            out.append((DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at),
-                        snippet))
+            out.append((_document_row(r), snippet))
         return out
 
     def _search_fts(self, terms: list[str], limit: int) -> list[tuple[DocumentRow, str]]:
         match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
         statement = text(
-            "SELECT d.id, d.source, d.title, d.published, d.ingested_at, "
+            "SELECT d.id, d.source, d.title, d.published, d.published_estimate, d.ingested_at, "
             "snippet(documents_fts, 0, '', '', '…', 24) AS snip "
             "FROM documents_fts JOIN documents AS d ON d.rowid = documents_fts.rowid "
             "WHERE documents_fts MATCH :match ORDER BY rank, d.id LIMIT :limit")
         with self.engine.connect() as conn:
             rows = conn.execute(statement, {"match": match, "limit": limit}).all()
-        return [(DocumentRow(r.id, r.source, r.title, r.published,
-                             _as_datetime(r.ingested_at)), r.snip.replace("\n", " "))
-                for r in rows]
+        return [(_document_row(r), r.snip.replace("\n", " ")) for r in rows]
 
     def _search_pg(self, terms: list[str], limit: int) -> list[tuple[DocumentRow, str]]:
         """PostgreSQL: each term a phrase query over the indexed words, all required,
@@ -627,7 +644,7 @@ class SQLStore:
         vector = migrations.pg_search_vector("documents.text")
         statement = text(
             "SELECT documents.id, documents.source, documents.title, documents.published, "
-            "documents.ingested_at, documents.text, "
+            "documents.published_estimate, documents.ingested_at, documents.text, "
             f"ts_headline('{config}', documents.text, q.query, "
             "'StartSel=\"\", StopSel=\"\", MaxWords=24, MinWords=12, ShortWord=0, "
             "MaxFragments=1') AS snip "
@@ -642,8 +659,7 @@ class SQLStore:
             at = r.text.find(r.snip)
             snippet = ("…" if at > 0 else "") + r.snip + \
                 ("…" if 0 <= at and at + len(r.snip) < len(r.text) else "")
-            out.append((DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at),
-                        snippet.replace("\n", " ")))
+            out.append((_document_row(r), snippet.replace("\n", " ")))
         return out
 
     def add_failure(self, source: str, stage: str, reason: str) -> None:
@@ -657,18 +673,38 @@ class SQLStore:
         PostgreSQL database's collation (so both backends list in one order)."""
         return column.collate("C") if self.engine.dialect.name == "postgresql" else column
 
+    def entity_document_counts(self) -> dict[int, int]:
+        """Entity id → how many documents name it (one grouped read)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(
+                select(mentions.c.entity_id, func.count(func.distinct(mentions.c.document_id)))
+                .group_by(mentions.c.entity_id)).all())
+
+    def report_time_counts(self) -> dict[str, int]:
+        """How many sources have a known, an estimated and an unknown report time."""
+        known = case((sources.c.report_time.is_(None), "unknown"),
+                     (sources.c.report_time_estimated, "estimated"), else_="known")
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(known, func.count()).group_by(known)).all())
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for t in (documents, entities, aliases, mentions, failures)}
 
     def find_entities(self, name: str) -> list[EntityRow]:
-        """Entities with an alias equal to ``name`` (case, accents, punctuation aside)."""
-        key = name_key(name)
+        """Entities with an alias equal to ``name`` (case, accents, punctuation aside;
+        a person's titles and honorifics too), or, for a gazetteer name, the
+        entity of its gazetteer entry ("ISKP" finds what the texts called "ISIS-K")."""
+        keys = {name_key(name), person_key(name, vocabulary.load().shapes)}
+        entry = vocabulary.load().entry_for_key(name_key(name))
+        named = aliases.c.alias_key.in_(sorted(keys))
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(entities).join(aliases, aliases.c.entity_id == entities.c.id)
-                .where(aliases.c.alias_key == key).distinct().order_by(entities.c.id)).all()
+                select(entities).outerjoin(aliases, aliases.c.entity_id == entities.c.id)
+                .where(and_(entities.c.merged_into.is_(None),
+                            or_(named, entities.c.kb_id == entry.id) if entry else named))
+                .distinct().order_by(entities.c.id)).all()
         return [EntityRow(r.id, r.name, r.type, r.kb_id) for r in rows]
 
     def alias_names(self) -> list[str]:
@@ -692,17 +728,15 @@ class SQLStore:
     def entity_documents(self, entity_id: int, limit: int | None = None,
                          as_of: str | None = None) -> list[DocumentRow]:
         """The documents naming an entity, oldest first by report time (the
-        published date, else the ingest date); with ``limit``, the latest ones;
+        published date, else the date estimated from the text), the undated last;
+        with ``limit``, the latest ones;
         with ``as_of`` (YYYY[-MM[-DD]]), those reported by then."""
         report_date = _report_date()
-        query = (select(documents.c.id, documents.c.source, documents.c.title,
-                        documents.c.published, documents.c.ingested_at,
-                        func.count(mentions.c.id).label("n"))
+        query = (select(*_DOCUMENT_ROW, func.count(mentions.c.id).label("n"))
                  .join(mentions, mentions.c.document_id == documents.c.id)
                  .where(mentions.c.entity_id == entity_id)
-                 .group_by(documents.c.id, documents.c.source, documents.c.title,
-                           documents.c.published, documents.c.ingested_at)
-                 .order_by(report_date.desc(), documents.c.ingested_at.desc(),
+                 .group_by(*_DOCUMENT_ROW)
+                 .order_by(report_date.desc().nulls_last(), documents.c.ingested_at.desc(),
                            documents.c.id.desc()))
         if as_of is not None:
             query = query.where(func.substr(report_date, 1, len(as_of)) <= as_of)
@@ -710,8 +744,9 @@ class SQLStore:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [DocumentRow(r.id, r.source, r.title, r.published, r.ingested_at, r.n)
-                for r in reversed(rows)]
+        found = [_document_row(r, r.n) for r in reversed(rows)]
+        # Dated oldest first; undated apart, after them.
+        return [d for d in found if d.date != UNDATED] + [d for d in found if d.date == UNDATED]
 
     def entity_seen(self, entity_id: int, as_of: str | None = None
                     ) -> tuple[int, str | None, str | None]:
@@ -719,7 +754,7 @@ class SQLStore:
         dates as :attr:`DocumentRow.date` gives them (``*``: an ingest date)."""
         report_date = _report_date()
         dated = func.coalesce(documents.c.published,
-                              func.substr(cast(documents.c.ingested_at, Text), 1, 10) + "*")
+                              documents.c.published_estimate + ESTIMATED)
         its = (select(documents.c.id, dated.label("date"))
                .join(mentions, mentions.c.document_id == documents.c.id)
                .where(mentions.c.entity_id == entity_id).distinct())
@@ -739,8 +774,9 @@ class SQLStore:
         latest = (select(mentions.c.document_id)
                   .join(documents, documents.c.id == mentions.c.document_id)
                   .where(mentions.c.entity_id == entity_id)
-                  .group_by(mentions.c.document_id, documents.c.published, documents.c.ingested_at)
-                  .order_by(_report_date().desc(), mentions.c.document_id)
+                  .group_by(mentions.c.document_id, documents.c.published,
+                            documents.c.published_estimate)
+                  .order_by(_report_date().desc().nulls_last(), mentions.c.document_id)
                   .limit(documents_read).subquery())
         mine = select(latest.c.document_id)
         with self.engine.connect() as conn:

@@ -207,11 +207,15 @@ def create_app(db: str | None = None, token: str | None = None,
 
     def timeline_data(group: str | None, year: str | None) -> list[dict]:
         names = {e.id: (e.name, e.type) for e, _ in store.all_entities()}
+        # Any alias of an entity (gazetteer aliases too) picks its events; else
+        # the words typed are looked for in the actors' names.
+        wanted = {e.id for e in query.find(store, group)} if group else set()
         rows = []
         for a in store.assertion_rows("event"):
             actors = [{"id": i, "name": names[i][0], "type": names[i][1]}
                       for i in a["value"].get("actors", []) if i in names]
-            if group and not any(group.casefold() in x["name"].casefold() for x in actors):
+            if group and not (wanted & {x["id"] for x in actors} if wanted else any(
+                    group.casefold() in x["name"].casefold() for x in actors)):
                 continue
             if year and not (a["valid_from"] or "").startswith(year):
                 continue
