@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dossier.conflicts import find_conflicts
-from dossier.resolve import is_fragment, person_key
+from dossier.resolve import alias_key, is_fragment
 from dossier.store.base import EntityRow, Store
 from dossier.vocabulary import load as load_vocabulary
-from dossier.vocabulary import name_key
+from dossier.vocabulary import is_acronym_text, name_key
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def audit(store: Store, examples: int = 5) -> list[Finding]:
         _one_hedged_source(store, {e.id: e.name for e, _ in entities}, examples),
         *_conflicts(store, examples),
         *_dating(store),
+        _copies(store),
     ]
 
 
@@ -71,15 +72,19 @@ def _worst(groups: list[list[EntityRow]], documents: dict[int, int], examples: i
 def _duplicates(entities: list[tuple[EntityRow, list[str]]], documents: dict[int, int],
                 examples: int) -> Finding:
     """Records of one type that share a resolution key: a person's name without
-    titles, ranks and honorifics, any other entity's name key."""
+    titles, ranks and honorifics, any other entity's name key. As in resolution,
+    an entity named in full is keyed on its full names, and acronyms (ambiguous
+    by nature: "AFP") are left out."""
     shapes = load_vocabulary().shapes
     by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
     rows = {e.id: e for e, _ in entities}
     for entity, aliases in entities:
-        for alias in (entity.name, *aliases):
-            key = person_key(alias, shapes) if entity.type == "person" else name_key(alias)
-            if key:
-                by_key[(entity.type, key)].add(entity.id)
+        keys = {alias_key(a, entity.type, shapes) for a in (entity.name, *aliases)
+                if not is_acronym_text(a)} - {""}
+        if any(len(k.split()) > 1 for k in keys):
+            keys = {k for k in keys if len(k.split()) > 1}
+        for key in keys:
+            by_key[(entity.type, key)].add(entity.id)
     groups = _joined(ids for ids in by_key.values() if len(ids) > 1)
     flagged = [[rows[i] for i in group] for group in groups]
     return Finding("duplicate entities", "records of one type sharing a name key "
@@ -154,3 +159,9 @@ def _dating(store: Store) -> list[Finding]:
                     counts.get("unknown", 0), total),
             Finding("estimated dates", "sources whose report time is estimated from the text",
                     counts.get("estimated", 0), total)]
+
+
+def _copies(store: Store) -> Finding:
+    documents, told = store.story_counts()
+    return Finding("repeated stories", "documents that are near copies of an earlier one "
+                   "(counted once in agreement)", documents - told, documents)

@@ -128,3 +128,50 @@ def _held(assertion: dict, as_of: str) -> bool:
     if assertion["kind"] == "claim":
         valid = assertion["value"].get("as_of")
     return held_at(valid, assertion["report_time"], as_of)[0]
+
+
+def entity(store: Store, entity_id: int) -> EntityRow | None:
+    return store.entity(entity_id)
+
+
+def document(store: Store, document_id: str) -> dict | None:
+    """A stored document: metadata, cleaned text, repairs, the other copies of its story."""
+    return store.document(document_id)
+
+
+def search_documents(store: Store, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
+    return store.search_documents(words, limit)
+
+
+def recent_documents(store: Store, limit: int = 20) -> list[DocumentRow]:
+    return store.recent_documents(limit)
+
+
+def top_groups(store: Store, limit: int = 20) -> list[tuple[EntityRow, int]]:
+    """The armed groups named in the most documents."""
+    return store.top_entities("armed_group", limit)
+
+
+def timeline(store: Store, group: str | None = None, year: str | None = None) -> list[dict]:
+    """Dated events, oldest first, each with its actors and first source.
+
+    group: any alias of an entity (gazetteer aliases too) picks its events; a name
+        no entity has is looked for in the actors' names. year: ``YYYY``.
+    """
+    names = {e.id: (e.name, e.type) for e, _ in store.all_entities()}
+    wanted = {e.id for e in find(store, group)} if group else set()
+    rows = []
+    for a in store.assertion_rows("event"):
+        actors = [{"id": i, "name": names[i][0], "type": names[i][1]}
+                  for i in a["value"].get("actors", []) if i in names]
+        if group and not (wanted & {x["id"] for x in actors} if wanted else any(
+                group.casefold() in x["name"].casefold() for x in actors)):
+            continue
+        if year and not (a["valid_from"] or "").startswith(year):
+            continue
+        src = a["sources"][0]
+        rows.append({"date": a["valid_from"], "description": a["value"].get("description"),
+                     "actors": actors, "document_id": src["document_id"],
+                     "span": src["span"], "sources": len(a["sources"]),
+                     "stories": len({s["story_id"] for s in a["sources"]})})
+    return sorted(rows, key=lambda r: r["date"] or "")

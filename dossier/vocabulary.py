@@ -231,6 +231,14 @@ class Vocabulary:
         entry_id = self._entry_of_key.get(key)
         return self.entries[entry_id] if entry_id else None
 
+    def names_close(self, text: str, entry_id: str, cutoff: int) -> bool:
+        """Whether ``text`` is one of the entry's names or a close spelling of one
+        (rapidfuzz ratio of name keys at least ``cutoff``)."""
+        entry = self.entries.get(entry_id)
+        return entry is not None and process.extractOne(
+            name_key(text), [name_key(n) for n in entry.all_names], scorer=fuzz.ratio,
+            score_cutoff=cutoff) is not None
+
     def _index(self) -> None:
         if self._spellings:
             return
@@ -438,3 +446,12 @@ def load_from(directory: Path | None) -> Vocabulary:
     vocab.shapes = _load_shapes(directory)
     vocab.lexicons = _load_lexicons(directory)
     return vocab
+
+
+@lru_cache(maxsize=None)
+def read_word_lists(name: str) -> dict[str, tuple[str, ...]]:
+    """A vocabulary file of named word lists (``conflicts.yaml``), validated."""
+    data = _read_yaml(name)
+    if not isinstance(data, dict):
+        raise VocabularyError(f"vocab/{name}: expected named lists of words")
+    return {key: _str_list(words, f"vocab/{name} {key}") for key, words in data.items()}

@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
+from dossier import vocabulary
 from dossier.model import Entity, Mention
 from dossier.vocabulary import Shapes, acronym_of, is_acronym_text, name_key
 
@@ -143,8 +144,8 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
     for long_form, short in zip(mentions, mentions[1:]):
         letters = re.sub(r"[.\-]", "", short.text)
         if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
-                and text[long_form.end:short.start] == " (" and short.kb_id \
-                and short.kb_id != long_form.kb_id and long_form.type != "person" \
+                and text[long_form.end:short.start] == " (" and long_form.type != "person" \
+                and _redefined(short, [long_form]) \
                 and letters in acronym_of(re.findall(r"[^\W_]+", long_form.text), shapes):
             defined.setdefault(letters, long_form)
     if not defined:
@@ -156,6 +157,23 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
                    replace(m, type=long_form.type, source=long_form.source,
                            kb_id=long_form.kb_id, spelling=None))
     return out
+
+
+ENTRY_SLIP_CUTOFF = 70
+"""rapidfuzz ratio above which a long form is taken for a slip in writing the
+gazetteer entry's own name ("Syrian Defence Forces (SDF)"), not a redefinition."""
+
+
+def _redefined(acronym: Mention, long_forms: list[Mention]) -> bool:
+    """Whether a gazetteer acronym means another thing here: a long form of the text
+    spells it, belongs to no entry or another one, and is no slip for one of the
+    entry's own names."""
+    if not (is_acronym_text(acronym.text) and acronym.kb_id):
+        return False
+    vocab = vocabulary.load()
+    return not any(m.kb_id == acronym.kb_id
+                   or vocab.names_close(m.text, acronym.kb_id, ENTRY_SLIP_CUTOFF)
+                   for m in long_forms)
 
 
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
@@ -216,6 +234,13 @@ def _completeness(m: Mention, shapes: Shapes) -> tuple:
 
 
 def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
+    long_forms = [m for m in group if not is_acronym_text(m.text)]
+    if long_forms:
+        # An acronym joined to a long form the text spells out means that long
+        # form: the gazetteer's reading of the acronym alone ("AFP" the news
+        # agency beside "Armed Forces of the Philippines") yields.
+        group = [replace(m, kb_id=None, source="model", spelling=None)
+                 if _redefined(m, long_forms) else m for m in group]
     kb_ids = [m.kb_id for m in group if m.kb_id and m.source == "gazetteer"]
     typed_by = min(group, key=lambda m: (_SOURCE_RANK[m.source],
                                          tuple(-x for x in _completeness(m, shapes))))

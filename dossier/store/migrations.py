@@ -202,6 +202,29 @@ def _person_keys_and_type_votes(conn: Connection) -> None:
             select(entities.c.id, entities.c.type, text("1"))))
 
 
+@migration("0009_stories")
+def _stories(conn: Connection) -> None:
+    """Near copies of one story: each document's MinHash signature, its LSH bands,
+    and the story it belongs to; stored documents are signed and grouped here."""
+    from dossier.store import stories
+
+    columns = {c["name"] for c in inspect(conn).get_columns("documents")}
+    if "story_id" not in columns:
+        conn.execute(text("ALTER TABLE documents ADD COLUMN story_id VARCHAR(64)"))
+    if "signature" not in columns:
+        blob = "BYTEA" if conn.dialect.name == "postgresql" else "BLOB"
+        conn.execute(text(f"ALTER TABLE documents ADD COLUMN signature {blob}"))
+    schema.story_bands.create(conn, checkfirst=True)
+    if "ix_documents_story" not in {i["name"] for i in inspect(conn).get_indexes("documents")}:
+        conn.execute(text("CREATE INDEX ix_documents_story ON documents (story_id)"))
+    documents = schema.documents
+    rows = conn.execute(select(documents.c.id, documents.c.text)
+                        .where(documents.c.story_id.is_(None))
+                        .order_by(documents.c.ingested_at, documents.c.id)).all()
+    for r in rows:
+        stories.assign(conn, r.id, r.text)
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

@@ -44,6 +44,15 @@ def canonical(conn: Connection, entity_id: int) -> int:
     return entity_id
 
 
+def _same_entry(kb_id: str | None):
+    """SQL: an entity another may be by name: for a gazetteer entity, one of no
+    entry or of the same entry (never another entry's: "AFP" the agency is not
+    the army that one text called "AFP"); else one of no entry."""
+    if kb_id is None:
+        return entities.c.kb_id.is_(None)
+    return or_(entities.c.kb_id.is_(None), entities.c.kb_id == kb_id)
+
+
 def has_splits(conn: Connection) -> bool:
     """Whether any split is in force (most stores have none: resolution then
     skips looking for one, once per transaction rather than once per entity)."""
@@ -67,6 +76,11 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
             .order_by(corrections.c.id.desc())).first()
         if override:
             return canonical(conn, override[0])
+    if any(len(k.split()) > 1 for k in keys):
+        # An entity named in full resolves on its full names: the surname or head
+        # word it was also called in its text ("Hussain", "Army") is shared by too
+        # many others ("Naeem Hussain" is not "Junaid Hussain").
+        keys = {k for k in keys if len(k.split()) > 1}
     if entity.kb_id:
         row = conn.execute(select(entities.c.id, entities.c.merged_into).where(
             entities.c.kb_id == entity.kb_id).order_by(entities.c.id)).first()
@@ -75,7 +89,7 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
     same_name = (select(entities.c.id, entities.c.merged_into)
                  .join(aliases, aliases.c.entity_id == entities.c.id)
                  .where(and_(aliases.c.alias_key.in_(keys),
-                             entities.c.kb_id.is_(None) if not entity.kb_id else True))
+                             _same_entry(entity.kb_id)))
                  .order_by(entities.c.id))
     row = conn.execute(same_name.where(entities.c.type == entity.type)).first()
     if row is None and not entity.kb_id and all(len(k.split()) > 1 for k in keys):
@@ -108,7 +122,7 @@ def resolve(conn: Connection, entity: Entity, splits: bool = True) -> int:
         .join(entities, aliases.c.entity_id == entities.c.id)
         .where(and_(entities.c.type == entity.type, entities.c.merged_into.is_(None),
                     aliases.c.block == alias_index_keys(key)["block"],
-                    entities.c.kb_id.is_(None) if not entity.kb_id else True))
+                    _same_entry(entity.kb_id)))
         .order_by(aliases.c.entity_id, _code_points(conn, aliases.c.alias))).all())
     found = fuzzy_candidate(key, known)
     if found is not None:

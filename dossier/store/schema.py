@@ -10,6 +10,7 @@ sources     who said an assertion: document, evidence span, report time,
 corrections a user's merges and splits, re-applied on every ingest and reprocess
 failures    inputs that could not be read or processed, with the reason
 event_actors   every actor of an event assertion (the events an entity took part in)
+story_bands  LSH bands of each document's signature (near copies share one)
 type_votes  how many documents read an entity as each type (its type is the vote)
 name_acronyms  the acronyms an entity's name spells or is (resolution by acronym)
 """
@@ -35,6 +36,10 @@ documents = Table(
     # When it is not: a bound estimated from the text (its latest year, a dateline's
     # day and month), YYYY or YYYY-MM-DD, always shown as estimated (migration 0007).
     Column("published_estimate", String(10)),
+    # The story it tells: the id of the first stored document of which it is a near
+    # copy (the same wire story republished), else its own id (migration 0009).
+    Column("story_id", String(64)),
+    Column("signature", LargeBinary),  # MinHash of its word 5-grams (dossier.stories)
     Column("kind", String(20), nullable=False),
     Column("raw", LargeBinary, nullable=False),
     Column("text", Text, nullable=False),
@@ -42,6 +47,7 @@ documents = Table(
     Column("repairs", JSON, nullable=False),
     Column("extractor_version", String(60), nullable=False),
     Column("ingested_at", DateTime, nullable=False),  # system time
+    Index("ix_documents_story", "story_id"),
 )
 
 entities = Table(
@@ -126,6 +132,12 @@ event_actors = Table(
     Column("assertion_id", Integer, ForeignKey("assertions.id"), primary_key=True),
     Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
     Index("ix_event_actors_entity", "entity_id"),
+)
+
+story_bands = Table(
+    "story_bands", metadata,  # migration 0009: LSH bands of document signatures
+    Column("band", String(40), primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
 )
 
 type_votes = Table(

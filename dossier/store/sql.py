@@ -26,7 +26,7 @@ from dossier.provenance import extractor_version
 from dossier.schema import load as load_schema
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Quote, Record
-from dossier.store import migrations, resolution
+from dossier.store import migrations, resolution, stories
 from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow
 from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
                                   failures, mentions, sources)
@@ -204,6 +204,7 @@ class SQLStore:
             published_estimate=None if document.published else record.estimated_published,
             text=cleaned.text, encoding=cleaned.encoding, repairs=dict(cleaned.repairs),
             extractor_version=extractor_version(), ingested_at=_now()))
+        stories.assign(conn, document.id, cleaned.text)
         self._add_extraction(conn, document, record, count_aliases=True)
         return True
 
@@ -414,6 +415,7 @@ class SQLStore:
             named = {i for r in rows for i in (r.subject_id, r.object_id,
                                                *(r.value or {}).get("actors", [])) if i}
             names = self._names(conn, named)
+            stories_of = self._story_counts(conn, {r.id for r in rows})
         out = []
         for r in rows:
             value = dict(r.value or {})
@@ -425,8 +427,21 @@ class SQLStore:
                 "document_id": r.document_id, "report_time": r.report_time,
                 "report_time_estimated": r.report_time_estimated, "hedged": r.hedged, "evidence": r.evidence.strip(),
                 "span": [r.span_start, r.span_end], "sources_total": r.total,
+                "stories_total": stories_of.get(r.id, 1),
                 "names": {i: names.get(i) for i in value.get("actors", [])}})
         return out
+
+    @staticmethod
+    def _story_counts(conn: Connection, assertion_ids: set[int]) -> dict[int, int]:
+        """Assertion id → how many distinct stories state it (copies count once)."""
+        counts: dict[int, int] = {}
+        for chunk in _chunks(assertion_ids):
+            counts.update(conn.execute(
+                select(sources.c.assertion_id, func.count(func.distinct(documents.c.story_id)))
+                .join(documents, documents.c.id == sources.c.document_id)
+                .where(sources.c.assertion_id.in_(chunk))
+                .group_by(sources.c.assertion_id)).all())
+        return counts
 
     @staticmethod
     def _names(conn: Connection, ids: set[int]) -> dict[int, str]:
@@ -472,7 +487,7 @@ class SQLStore:
                         sources.c.span_end, sources.c.report_time, sources.c.hedged,
                         sources.c.report_time_estimated,
                         sources.c.confidence, sources.c.extractor_version,
-                        sources.c.produced_by, _evidence(),
+                        sources.c.produced_by, _evidence(), documents.c.story_id,
                         documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
@@ -502,7 +517,7 @@ class SQLStore:
                 "value": dict(r.value or {}), "sources": []})
             item["sources"].append({
                 "document_id": r.document_id, "document_source": r.document_source,
-                "span": [r.span_start, r.span_end],
+                "story_id": r.story_id or r.document_id, "span": [r.span_start, r.span_end],
                 "evidence": r.evidence.strip(),
                 "report_time": r.report_time, "report_time_estimated": r.report_time_estimated,
                 "hedged": r.hedged,
@@ -530,11 +545,13 @@ class SQLStore:
                     wanted = wanted.where(assertions.c.subject_id.in_(chunk))
                 summed = (select(sources.c.assertion_id,
                                  func.count().label("n"),
+                                 func.count(func.distinct(documents.c.story_id)).label("stories"),
                                  func.min(sources.c.report_time).label("first_reported"),
                                  func.max(sources.c.report_time).label("last_reported"),
                                  func.min(cast(sources.c.hedged, Integer)).label("all_hedged"),
                                  func.max(sources.c.confidence).label("confidence"),
                                  func.min(sources.c.id).label("first_source"))
+                          .join(documents, documents.c.id == sources.c.document_id)
                           .where(sources.c.assertion_id.in_(wanted))
                           .group_by(sources.c.assertion_id).subquery())
                 first = sources.alias("first")
@@ -552,7 +569,7 @@ class SQLStore:
                     out[r.id] = {
                         "id": r.id, "subject_id": r.subject_id, "predicate": r.predicate,
                         "object_id": r.object_id, "valid_from": r.valid_from,
-                        "sources": r.n, "first_reported": r.first_reported or "",
+                        "sources": r.n, "stories": r.stories, "first_reported": r.first_reported or "",
                         "last_reported": r.last_reported or "", "hedged": bool(r.all_hedged),
                         "confidence": r.confidence or 0.0, "evidence": r.evidence.strip()}
         return [out[i] for i in sorted(out)]
@@ -583,13 +600,28 @@ class SQLStore:
         return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
 
     def document(self, document_id: str) -> dict | None:
-        """A stored document: metadata, cleaned text and repair counts."""
+        """A stored document: metadata, cleaned text, repair counts, and the other
+        documents of its story (``also_published``: near copies, by source)."""
         with self.engine.connect() as conn:
             r = conn.execute(select(documents.c.id, documents.c.source, documents.c.title,
-                                    documents.c.published, documents.c.ingested_at,
-                                    documents.c.text, documents.c.repairs, documents.c.kind)
+                                    documents.c.published, documents.c.published_estimate,
+                                    documents.c.ingested_at, documents.c.text,
+                                    documents.c.repairs, documents.c.kind, documents.c.story_id)
                              .where(documents.c.id == document_id)).first()
-        return dict(r._mapping) if r else None
+            if r is None:
+                return None
+            copies = conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title)
+                .where(and_(documents.c.story_id == (r.story_id or r.id),
+                            documents.c.id != r.id))
+                .order_by(documents.c.ingested_at, documents.c.id)).all()
+        return dict(r._mapping) | {"also_published": [dict(c._mapping) for c in copies]}
+
+    def story_counts(self) -> tuple[int, int]:
+        """(documents, stories): how many stored documents tell how many stories."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count(), func.count(func.distinct(
+                func.coalesce(documents.c.story_id, documents.c.id))))).one()
 
     def search_documents(self, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
         """Documents holding every word of ``words``, best first, with a snippet.

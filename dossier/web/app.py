@@ -99,14 +99,14 @@ def create_app(db: str | None = None, token: str | None = None,
         entities = list({e.id: e for e in exact + names}.values())
         if type_:
             entities = [e for e in entities if e.type == type_]
-        docs = store.search_documents(q) if q else []
+        docs = query.search_documents(store, q) if q else []
         return {"query": q, "type": type_,
                 "entities": [{"id": e.id, "name": e.name, "type": e.type} for e in entities],
                 "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
                                "snippet": snippet} for d, snippet in docs]}
 
     def entity_data(entity_id: int) -> dict:
-        entity = store.entity(entity_id)
+        entity = query.entity(store, entity_id)
         if entity is None:
             raise HTTPException(404, f"no entity {entity_id}")
         p = query.profile(store, entity, sentences=50)
@@ -121,7 +121,12 @@ def create_app(db: str | None = None, token: str | None = None,
                         for o, n in p.co_mentioned],
             "assertions": [{**a, "names": {str(k): v for k, v in a["names"].items()}}
                            for a in p.assertions],
-            "conflicts": [c.summary for c in find_conflicts(store, entity.id)],
+            "conflicts": [{"kind": c.kind, "summary": c.summary,
+                           "sources": [{"document_id": s["document_id"], "span": s["span"],
+                                        "evidence": s["evidence"],
+                                        "date": s["report_time"] or "undated"}
+                                       for a in c.assertions for s in a["sources"]]}
+                          for c in find_conflicts(store, entity.id)],
         }
 
     # -- pages ---------------------------------------------------------------
@@ -131,8 +136,8 @@ def create_app(db: str | None = None, token: str | None = None,
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
-        return page(request, "home.html", documents=store.recent_documents(20),
-                    groups=store.top_entities("armed_group", 20))
+        return page(request, "home.html", documents=query.recent_documents(store, 20),
+                    groups=query.top_groups(store, 20))
 
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = Query("", max_length=200),
@@ -143,7 +148,7 @@ def create_app(db: str | None = None, token: str | None = None,
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
     def entity_page(request: Request, entity_id: int = PathParam(ge=1, le=MAX_ID)):
         data = entity_data(entity_id)
-        strength = briefing(store, store.entity(entity_id)).strength
+        strength = briefing(store, query.entity(store, entity_id)).strength
         return page(request, "entity.html", e=data, bars=strength_chart(strength))
 
     @app.get("/ingest", response_class=HTMLResponse)
@@ -195,7 +200,7 @@ def create_app(db: str | None = None, token: str | None = None,
     @app.get("/document/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: str,
                       span: str | None = Query(None, pattern=r"^\d+-\d+$")):
-        doc = store.document(document_id)
+        doc = query.document(store, document_id)
         if doc is None:
             raise HTTPException(404, "no such document")
         text = doc["text"]
@@ -206,24 +211,7 @@ def create_app(db: str | None = None, token: str | None = None,
                     repairs=sum((doc["repairs"] or {}).values()))
 
     def timeline_data(group: str | None, year: str | None) -> list[dict]:
-        names = {e.id: (e.name, e.type) for e, _ in store.all_entities()}
-        # Any alias of an entity (gazetteer aliases too) picks its events; else
-        # the words typed are looked for in the actors' names.
-        wanted = {e.id for e in query.find(store, group)} if group else set()
-        rows = []
-        for a in store.assertion_rows("event"):
-            actors = [{"id": i, "name": names[i][0], "type": names[i][1]}
-                      for i in a["value"].get("actors", []) if i in names]
-            if group and not (wanted & {x["id"] for x in actors} if wanted else any(
-                    group.casefold() in x["name"].casefold() for x in actors)):
-                continue
-            if year and not (a["valid_from"] or "").startswith(year):
-                continue
-            src = a["sources"][0]
-            rows.append({"date": a["valid_from"], "description": a["value"].get("description"),
-                         "actors": actors, "document_id": src["document_id"],
-                         "span": src["span"], "sources": len(a["sources"])})
-        return sorted(rows, key=lambda r: r["date"] or "")
+        return query.timeline(store, group, year)
 
     @app.get("/timeline", response_class=HTMLResponse)
     def timeline_page(request: Request, group: str | None = Query(None, max_length=200),
@@ -251,7 +239,7 @@ def create_app(db: str | None = None, token: str | None = None,
                    depth: int = Query(1, ge=1, le=3),
                    as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}){0,2}$"),
                    predicate: list[str] = Query([])):
-        center = store.entity(around) if around is not None else None
+        center = query.entity(store, around) if around is not None else None
         return page(request, "graph.html", center=center, depth=depth, as_of=as_of,
                     predicates=tuple(schema.load().predicates), chosen=predicate, has_library=vendor is not None)
 
@@ -266,13 +254,13 @@ def create_app(db: str | None = None, token: str | None = None,
     @app.get("/api/home")
     def api_home():
         return {"documents": [{"id": d.id, "title": d.title or d.source, "date": d.date}
-                              for d in store.recent_documents(20)],
+                              for d in query.recent_documents(store, 20)],
                 "groups": [{"id": e.id, "name": e.name, "documents": n}
-                           for e, n in store.top_entities("armed_group", 20)]}
+                           for e, n in query.top_groups(store, 20)]}
 
     @app.get("/api/document/{document_id}")
     def api_document(document_id: str = PathParam(max_length=64)):
-        doc = store.document(document_id)
+        doc = query.document(store, document_id)
         if doc is None:
             raise HTTPException(404, "no such document")
         return json.loads(json.dumps(doc, default=str))
