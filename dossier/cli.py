@@ -293,8 +293,8 @@ def _print_profile(p) -> None:
     e = p.entity
     out.rule(f"[bold]{escape(e.name)}[/bold]  ({e.type})")
     out.print(f"[bold]aliases[/bold]: {escape(', '.join(f'{a} ({n})' for a, n in p.aliases))}")
-    out.print(f"[bold]seen[/bold]: {p.document_count} document(s), first {p.first_seen}, "
-              f"last {p.last_seen}")
+    out.print(f"[bold]seen[/bold]: {p.document_count} document(s), first "
+              f"{p.first_seen or UNDATED}, last {p.last_seen or UNDATED}")
     if p.document_count > len(p.documents):
         out.print(f"[dim]the latest {len(p.documents)}:[/dim]")
     docs = Table("date", "title / source", "mentions", box=None)
@@ -323,49 +323,66 @@ RELATION_SECTIONS = (
 )
 
 
-def _reported(assertion: dict) -> str:
-    """A source's report time as shown: estimated ones marked, unknown ones undated."""
-    if not assertion["report_time"]:
-        return UNDATED
-    return assertion["report_time"] + (ESTIMATED if assertion.get("report_time_estimated")
-                                       else "")
+def _reported(fact: dict) -> str:
+    """When a fact was reported: its first and last report (estimated dates marked),
+    or "undated"; then how many sources and independent stories state it."""
+    dated = [(s["report_time"], s.get("report_time_estimated")) for s in fact["sources"]
+             if s["report_time"]]
+    if dated:
+        first, last = min(dated), max(dated)
+        when = first[0] + (ESTIMATED if first[1] else "")
+        if last[0] != first[0]:
+            when += " – " + last[0] + (ESTIMATED if last[1] else "")
+    else:
+        when = UNDATED
+    stories = f", {fact['stories']} stories" if fact["stories"] != fact["sources_total"] else ""
+    return (f"{when}; {fact['sources_total']} source{'s' if fact['sources_total'] > 1 else ''}"
+            f"{stories}; confidence {fact['confidence'] or 0:.2f}")
 
 
 def _print_assertions(p) -> None:
-    """Relations, strength estimates, quotes and the timeline of a profile."""
+    """Each distinct fact of a profile once: relations by section, strength
+    estimates by date (undated apart), quotes and the timeline."""
+    facts = p.facts()
     for title, predicate, side in RELATION_SECTIONS:
-        rows = (p.relations(predicate, "subject") + p.relations(predicate, "object")
-                if side is None else p.relations(predicate, side))
+        rows = [f for f in facts if f["kind"] == "relation" and f["predicate"] == predicate
+                and (p.entity.id in (f["subject_id"], f["object_id"]) if side is None
+                     else f[f"{side}_id"] == p.entity.id)]
         if not rows:
             continue
         out.print(f"[bold]{title}[/bold]:")
-        for a in rows:
-            other = a["object"] if a["subject_id"] == p.entity.id else a["subject"]
-            hedge = " (hedged)" if a["hedged"] else ""
-            since = f" (since {a['valid_from']})" if a["valid_from"] else ""
+        for f in rows:
+            other = f["object"] if f["subject_id"] == p.entity.id else f["subject"]
+            hedge = " (hedged)" if f["hedged"] else ""
+            since = f" (since {f['valid_from']})" if f["valid_from"] else ""
             out.print(f"  • {escape(str(other))}{since}{hedge} — "
-                      f"“{escape(a['evidence'][:160])}” [{_reported(a)}]")
-    claims = p.of_kind("claim")
+                      f"“{escape(f['sources'][0]['evidence'][:160])}” [{_reported(f)}]")
+    claims = [f for f in facts if f["kind"] == "claim"]
     if claims:
         out.print("[bold]strength estimates[/bold]:")
-        for a in claims:
-            v = a["value"]
+        dated = sorted((f for f in claims if f["value"].get("as_of") or f["first_reported"]),
+                       key=lambda f: f["value"].get("as_of") or f["first_reported"])
+        for f in dated + [f for f in claims if f not in dated]:
+            v = f["value"]
             figure = f"{v.get('min'):,}" + (f"–{v['max']:,}" if v.get("max") else "")
             qual = f"{v['qualifier']} " if v.get("qualifier") else ""
-            as_of = v.get("as_of") or f"reported {_reported(a)}"
-            out.print(f"  • {qual}{figure} (as of {as_of}) — “{escape(a['evidence'][:160])}”")
-    quotes = p.of_kind("quote")
+            as_of = f"as of {v['as_of']}; " if v.get("as_of") else ""
+            out.print(f"  • {qual}{figure} ({as_of}{_reported(f)}) — "
+                      f"“{escape(f['sources'][0]['evidence'][:160])}”")
+    quotes = [f for f in facts if f["kind"] == "quote"]
     if quotes:
         out.print("[bold]quotes[/bold] (by it, or naming it):")
-        for a in quotes:
-            who = "by" if a["subject_id"] == p.entity.id else f"about, said by {a['subject']}"
-            out.print(f"  • “{escape(a['value'].get('text', '')[:200])}” "
-                      f"({escape(str(who))}; {_reported(a)})")
-    events = sorted(p.of_kind("event"), key=lambda a: a["valid_from"] or "")
+        for f in quotes:
+            who = "by" if f["subject_id"] == p.entity.id else f"about, said by {f['subject']}"
+            out.print(f"  • “{escape(f['value'].get('text', '')[:200])}” "
+                      f"({escape(str(who))}; {_reported(f)})")
+    events = sorted((f for f in facts if f["kind"] == "event"),
+                    key=lambda f: f["valid_from"] or "")
     if events:
         out.print("[bold]timeline[/bold]:")
-        for a in events:
-            out.print(f"  • {a['valid_from']}: {escape(a['value'].get('description', ''))}")
+        for f in events:
+            out.print(f"  • {f['valid_from']}: {escape(f['value'].get('description', ''))}"
+                      f" [{_reported(f)}]")
 
 
 @app.command("eval")

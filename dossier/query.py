@@ -5,12 +5,14 @@ What the CLI, the web pages and the exports show comes from here, over the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from dossier.graph import held_at
 from dossier.store.base import DocumentRow, EntityRow, Store
+from dossier.vocabulary import read_settings
 
 SOURCES_SHOWN = 5
 """How many sources of each statement a profile reads (the latest; the count is whole)."""
@@ -31,6 +33,7 @@ class Profile:
     sentences: list[tuple[str, str]]
     assertions: list[dict]
     document_count: int = 0  # all documents naming it
+    confidence: dict[int, float] = field(default_factory=dict)  # assertion id → combined
     first_seen: str | None = None
     last_seen: str | None = None
 
@@ -45,15 +48,17 @@ class Profile:
 
     def facts(self) -> list[dict]:
         """Each distinct statement once (the profile's rows are one per source read):
-        how many sources state it in all, first and last report, and the sources
-        read, newest first."""
+        how many sources and independent stories state it, its first and last
+        report, its combined confidence, and the sources read, newest first."""
         by_id: dict[int, dict] = {}
         for a in self.assertions:
             fact = by_id.setdefault(a["assertion_id"], {
                 "id": a["assertion_id"], "kind": a["kind"], "predicate": a["predicate"],
                 "subject": a["subject"], "subject_id": a["subject_id"], "object": a["object"],
                 "object_id": a["object_id"], "valid_from": a["valid_from"],
-                "value": a["value"], "sources_total": a["sources_total"], "hedged": True,
+                "value": a["value"], "sources_total": a["sources_total"],
+                "stories": a.get("stories_total", 1),
+                "confidence": self.confidence.get(a["assertion_id"]), "hedged": True,
                 "first_reported": None, "last_reported": None, "sources": []})
             fact["hedged"] = fact["hedged"] and a["hedged"]
             fact["sources"].append({"document_id": a["document_id"], "span": a["span"],
@@ -115,7 +120,9 @@ def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int =
     if as_of is not None:
         assertions = [a for a in assertions if _held(a, as_of)]
     count, first, last = store.entity_seen(entity.id, as_of=as_of)
+    weights = store.source_weights({a["assertion_id"] for a in assertions})
     return Profile(entity=entity, aliases=store.entity_aliases(entity.id),
+                   confidence=combined_confidence(weights),
                    documents=store.entity_documents(entity.id, limit=documents, as_of=as_of),
                    co_mentioned=store.co_mentioned(entity.id, related),
                    sentences=store.entity_sentences(entity.id, sentences),
@@ -175,3 +182,28 @@ def timeline(store: Store, group: str | None = None, year: str | None = None) ->
                      "span": src["span"], "sources": len(a["sources"]),
                      "stories": len({s["story_id"] for s in a["sources"]})})
     return sorted(rows, key=lambda r: r["date"] or "")
+
+
+@lru_cache(maxsize=1)
+def _confidence_settings() -> tuple[dict[str, float], float]:
+    data = read_settings("confidence.yaml")
+    return {k: float(v) for k, v in data["prior"].items()}, float(data["hedged_factor"])
+
+
+def combined_confidence(weights: list[dict]) -> dict[int, float]:
+    """Assertion id → the confidence of the fact over its independent stories
+    (``vocab/confidence.yaml``): 1 − Π(1 − best source of each story)."""
+    prior, hedged_factor = _confidence_settings()
+    best: dict[int, dict[str, float]] = {}
+    for w in weights:
+        worth = w["confidence"] if w["confidence"] is not None else prior.get(w["kind"], 0.5)
+        worth *= hedged_factor if w["hedged"] else 1.0
+        stories = best.setdefault(w["assertion_id"], {})
+        stories[w["story"]] = max(stories.get(w["story"], 0.0), worth)
+    out = {}
+    for assertion_id, stories in best.items():
+        doubt = 1.0
+        for worth in stories.values():
+            doubt *= 1.0 - worth
+        out[assertion_id] = round(1.0 - doubt, 3)
+    return out

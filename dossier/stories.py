@@ -50,8 +50,11 @@ def bands(sig: bytes) -> list[str]:
     """The LSH band keys of a signature: ``"<band>:<hash>"``, one per band."""
     values = np.frombuffer(sig, dtype="<u8")
     rows = len(values) // BANDS
-    return [f"{b}:{hashlib.blake2b(values[b * rows:(b + 1) * rows].tobytes(), digest_size=8).hexdigest()}"
-            for b in range(BANDS)]
+    return [f"{b}:{_digest(values[b * rows:(b + 1) * rows].tobytes())}" for b in range(BANDS)]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 def similarity(a: bytes, b: bytes) -> float:

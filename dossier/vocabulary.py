@@ -455,3 +455,12 @@ def read_word_lists(name: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(data, dict):
         raise VocabularyError(f"vocab/{name}: expected named lists of words")
     return {key: _str_list(words, f"vocab/{name} {key}") for key, words in data.items()}
+
+
+@lru_cache(maxsize=None)
+def read_settings(name: str) -> dict[str, Any]:
+    """A vocabulary file of named settings (``confidence.yaml``)."""
+    data = _read_yaml(name)
+    if not isinstance(data, dict):
+        raise VocabularyError(f"vocab/{name}: expected a mapping")
+    return data

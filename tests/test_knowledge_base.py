@@ -26,7 +26,10 @@ WIRE = ("Militants seize a river port\n\nBy a staff writer\n\nMARAWI, Philippine
         "militants street by street and that civilians were fleeing south towards Iligan. "
         "Residents said black flags flew over the city hall and a church was set on fire. "
         "The military said the siege would be over within days, but officials in Manila "
-        "warned that the fighting could spread to other towns on the island of Mindanao.")
+        "warned that the fighting could spread to other towns on the island of Mindanao. "
+        "The Maute group has about 500 fighters, the military said. \"We will not let them "
+        "hold the city,\" said Jo-ar Herrera, an army spokesman. On May 23, 2017, the Maute "
+        "group attacked a hospital in Marawi.")
 
 ARTICLES = {
     # One story republished by another outlet: a new byline, a closing line.
@@ -329,3 +332,41 @@ def test_dev_texts_make_a_clean_knowledge_base(dev_dir, tmp_path):
     assert stored_day == 0
     assert all(a["stories"] >= 1 for a in store.relation_summaries())
     store.close()
+
+
+def test_confidence_priors_are_the_measured_precisions():
+    """The worth of a source without a probability of its own is its extractor's
+    cross-validated precision, as the model card states it."""
+    from importlib import resources
+
+    from dossier.vocabulary import read_settings
+    card = json.loads(resources.files("dossier.models").joinpath("relations.card.json")
+                      .read_text("utf-8"))["cross_validated"]["rules"]
+    prior = read_settings("confidence.yaml")["prior"]
+    assert prior == {"relation": card["relations"]["p"], "claim": card["claims"]["p"],
+                     "event": card["events"]["p"], "quote": card["quote_speakers"]["p"]}
+
+
+def test_one_fact_from_many_stories_is_shown_once(kb):
+    """A claim, an event and a quote two copies of one story state are one
+    assertion each, with two sources and one story; a fact's confidence grows
+    with independent stories, not with copies."""
+    from dossier.query import combined_confidence
+    store, _ = kb
+    group = query.find(store, "Maute group")[0]
+    p = query.profile(store, group)
+    facts = p.facts()
+    assert len({f["id"] for f in facts}) == len(facts)
+    copied = [f for f in facts if f["sources_total"] == 2]
+    assert copied and all(f["stories"] == 1 for f in copied)
+    assert {f["kind"] for f in copied} >= {"relation", "claim", "event"}
+    quotes = [a for a in store.assertion_rows("quote") if "hold the city" in a["value"]["text"]]
+    assert len(quotes) == 1 and len(quotes[0]["sources"]) == 2
+    one = combined_confidence([{"assertion_id": 1, "kind": "relation", "confidence": None,
+                                "hedged": False, "story": "a"}])
+    copies = combined_confidence([{"assertion_id": 1, "kind": "relation", "confidence": None,
+                                   "hedged": False, "story": s} for s in ("a", "a")])
+    two = combined_confidence([{"assertion_id": 1, "kind": "relation", "confidence": None,
+                                "hedged": False, "story": s} for s in ("a", "b")])
+    assert one == copies and two[1] > one[1]
+    assert all(0 < f["confidence"] <= 1 for f in facts)

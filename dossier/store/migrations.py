@@ -225,6 +225,24 @@ def _stories(conn: Connection) -> None:
         stories.assign(conn, r.id, r.text)
 
 
+@migration("0010_assertion_identity")
+def _assertion_identity(conn: Connection) -> None:
+    """Claims, events and quotes become one assertion with many sources, as relations
+    are: each assertion gets its identity (stored ones computed here)."""
+    from dossier.store.identity import of_row
+
+    columns = {c["name"] for c in inspect(conn).get_columns("assertions")}
+    if "identity" not in columns:
+        conn.execute(text("ALTER TABLE assertions ADD COLUMN identity VARCHAR(64)"))
+    if "ix_assertions_identity" not in {i["name"] for i in
+                                        inspect(conn).get_indexes("assertions")}:
+        conn.execute(text("CREATE INDEX ix_assertions_identity ON assertions (identity)"))
+    assertions = schema.assertions
+    for row in conn.execute(select(assertions).where(assertions.c.identity.is_(None))).all():
+        conn.execute(assertions.update().where(assertions.c.id == row.id)
+                     .values(identity=of_row(row)))
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

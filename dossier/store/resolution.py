@@ -16,10 +16,11 @@ from sqlalchemy.engine import Connection
 from dossier import vocabulary
 from dossier.model import Entity
 from dossier.resolve import alias_index_keys, alias_key, fuzzy_candidate, name_acronyms
+from dossier.store import identity as identities
 from dossier.store.schema import (aliases, assertions, corrections, entities, event_actors,
                                   mentions, type_votes)
 from dossier.store.schema import name_acronyms as name_acronyms_table
-from dossier.vocabulary import acronym_of, is_acronym_text, name_key
+from dossier.vocabulary import acronym_of, is_acronym_text
 
 
 def _now() -> datetime:
@@ -208,6 +209,9 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
     conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
+    moved = [r[0] for r in conn.execute(select(assertions.c.id).where(or_(
+        assertions.c.subject_id == into_id, assertions.c.object_id == into_id))).all()]
+    identities.refresh(conn, moved)
     both = select(event_actors.c.assertion_id).where(event_actors.c.entity_id == into_id)
     conn.execute(event_actors.delete().where(and_(event_actors.c.entity_id == from_id,
                                                   event_actors.c.assertion_id.in_(both))))

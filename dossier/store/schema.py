@@ -104,6 +104,9 @@ assertions = Table(
     Column("valid_to", String(10)),
     Column("value", JSON),  # the rest: claim numbers, event description, quote text
     Column("created_at", DateTime, nullable=False),
+    # What makes two statements one (dossier.store.identity; migration 0010).
+    Column("identity", String(64)),
+    Index("ix_assertions_identity", "identity"),
     Index("ix_assertions_subject", "subject_id"),
     Index("ix_assertions_object", "object_id"),
 )

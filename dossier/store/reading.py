@@ -1,0 +1,445 @@
+"""Reading the store: profiles, assertions with their sources, graph edges,
+documents, counts. Lists are bounded or read by indexed lookups, so a read costs
+about the same in a store of a hundred documents or a million.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Integer, and_, case, cast, func, or_, select, tuple_, union_all
+from sqlalchemy.engine import Connection
+
+from dossier import vocabulary
+from dossier.model import Document
+from dossier.resolve import person_key
+from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow
+from dossier.store.columns import DOCUMENT_ROW, chunks, document_row, evidence, report_date
+from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
+                                  failures, mentions, sources)
+from dossier.vocabulary import name_key
+
+
+CO_MENTION_DOCUMENTS = 250
+"""How many of an entity's documents ``co_mentioned`` reads."""
+
+
+class Reading:
+    """The reading part of :class:`~dossier.store.sql.SQLStore`."""
+
+    def stored_documents(self, page: int = 200) -> Iterator[Document]:
+        """Every stored document as it arrived (raw bytes and metadata), in ingest
+        order, read ``page`` rows at a time so memory stays flat."""
+        columns = (documents.c.raw, documents.c.source, documents.c.title,
+                   documents.c.published, documents.c.kind, documents.c.ingested_at,
+                   documents.c.id)
+        after = None
+        while True:
+            query = select(*columns).order_by(documents.c.ingested_at, documents.c.id).limit(page)
+            if after is not None:
+                query = query.where(tuple_(documents.c.ingested_at, documents.c.id) > after)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for r in rows:
+                yield Document(raw=r.raw, source=r.source, title=r.title, published=r.published,
+                               kind=r.kind)
+            if len(rows) < page:
+                return
+            after = (rows[-1].ingested_at, rows[-1].id)
+
+    def entity_assertions(self, entity_id: int, sources_each: int | None = None
+                          ) -> list[dict]:
+        """Every assertion about an entity (as subject, object or event actor), with
+        the evidence text and date of its latest ``sources_each`` sources (None:
+        all); each row says how many it has in all (``sources_total``).
+
+        Three indexed lookups find the assertions; only the evidence span of each
+        source is read, never a document's whole text.
+        """
+        wanted = union_all(
+            select(assertions.c.id).where(assertions.c.subject_id == entity_id),
+            select(assertions.c.id).where(assertions.c.object_id == entity_id),
+            select(event_actors.c.assertion_id).where(event_actors.c.entity_id == entity_id))
+        ranked = (select(sources.c.id,
+                         func.row_number().over(
+                             partition_by=sources.c.assertion_id,
+                             order_by=(sources.c.report_time.desc(), sources.c.id.desc()))
+                         .label("rank"),
+                         func.count().over(partition_by=sources.c.assertion_id).label("total"))
+                  .where(sources.c.assertion_id.in_(wanted)).subquery())
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(assertions, sources.c.document_id, sources.c.span_start,
+                       sources.c.span_end, sources.c.report_time, sources.c.hedged,
+                       sources.c.report_time_estimated, evidence(), ranked.c.total)
+                .join(sources, sources.c.assertion_id == assertions.c.id)
+                .join(ranked, ranked.c.id == sources.c.id)
+                .join(documents, documents.c.id == sources.c.document_id)
+                .where(ranked.c.rank <= (sources_each or ranked.c.total))
+                # Undated first, as SQLite sorts NULL (PostgreSQL would put it last).
+                .order_by(assertions.c.kind,
+                          self._text_order(assertions.c.valid_from).nulls_first(),
+                          assertions.c.id, sources.c.id)).all()
+            named = {i for r in rows for i in (r.subject_id, r.object_id,
+                                               *(r.value or {}).get("actors", [])) if i}
+            names = self._names(conn, named)
+            stories_of = self._story_counts(conn, {r.id for r in rows})
+        out = []
+        for r in rows:
+            value = dict(r.value or {})
+            out.append({
+                "assertion_id": r.id, "kind": r.kind, "predicate": r.predicate,
+                "subject": names.get(r.subject_id),
+                "object": names.get(r.object_id), "subject_id": r.subject_id,
+                "object_id": r.object_id, "valid_from": r.valid_from, "value": value,
+                "document_id": r.document_id, "report_time": r.report_time,
+                "report_time_estimated": r.report_time_estimated, "hedged": r.hedged,
+                "evidence": r.evidence.strip(),
+                "span": [r.span_start, r.span_end], "sources_total": r.total,
+                "stories_total": stories_of.get(r.id, 1),
+                "names": {i: names.get(i) for i in value.get("actors", [])}})
+        return out
+
+    @staticmethod
+    def _story_counts(conn: Connection, assertion_ids: set[int]) -> dict[int, int]:
+        """Assertion id → how many distinct stories state it (copies count once)."""
+        counts: dict[int, int] = {}
+        for chunk in chunks(assertion_ids):
+            counts.update(conn.execute(
+                select(sources.c.assertion_id, func.count(func.distinct(documents.c.story_id)))
+                .join(documents, documents.c.id == sources.c.document_id)
+                .where(sources.c.assertion_id.in_(chunk))
+                .group_by(sources.c.assertion_id)).all())
+        return counts
+
+    @staticmethod
+    def _names(conn: Connection, ids: set[int]) -> dict[int, str]:
+        """Entity id → name for ``ids``, in chunks of bound parameters."""
+        names: dict[int, str] = {}
+        for chunk in chunks(ids):
+            names.update(conn.execute(select(entities.c.id, entities.c.name)
+                                      .where(entities.c.id.in_(chunk))).all())
+        return names
+
+    def all_entities(self, ids: set[int] | None = None) -> list[tuple[EntityRow, list[str]]]:
+        """Every entity (or those of ``ids``) with its aliases (most used first);
+        entities merged into another are not listed."""
+        entity_query = (select(entities).where(entities.c.merged_into.is_(None))
+                        .order_by(entities.c.id))
+        alias_query = (select(aliases.c.entity_id, aliases.c.alias)
+                       .order_by(aliases.c.count.desc(), self._text_order(aliases.c.alias)))
+        with self.engine.connect() as conn:
+            if ids is None:
+                rows = conn.execute(entity_query).all()
+                alias_rows = conn.execute(alias_query).all()
+            else:
+                rows, alias_rows = [], []
+                for chunk in chunks(ids):
+                    rows += conn.execute(entity_query.where(entities.c.id.in_(chunk))).all()
+                    alias_rows += conn.execute(
+                        alias_query.where(aliases.c.entity_id.in_(chunk))).all()
+                rows.sort(key=lambda r: r.id)
+        by_entity: dict[int, list[str]] = {}
+        for entity_id, alias in alias_rows:
+            by_entity.setdefault(entity_id, []).append(alias)
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), by_entity.get(r.id, []))
+                for r in rows]
+
+    def assertion_rows(self, kind: str | None = None, touching: set[int] | None = None
+                       ) -> list[dict]:
+        """Every assertion (of one kind, if given) with all its sources.
+
+        touching: only assertions with one of these entities as subject, object
+        or event actor. Only each source's evidence span is read.
+        """
+        query = (select(assertions, sources.c.document_id, sources.c.span_start,
+                        sources.c.span_end, sources.c.report_time, sources.c.hedged,
+                        sources.c.report_time_estimated,
+                        sources.c.confidence, sources.c.extractor_version,
+                        sources.c.produced_by, evidence(), documents.c.story_id,
+                        documents.c.source.label("document_source"))
+                 .join(sources, sources.c.assertion_id == assertions.c.id)
+                 .join(documents, documents.c.id == sources.c.document_id)
+                 .order_by(assertions.c.id, sources.c.id))
+        if kind is not None:
+            query = query.where(assertions.c.kind == kind)
+        with self.engine.connect() as conn:
+            if touching is None:
+                rows = conn.execute(query).all()
+            else:
+                found = {}
+                for chunk in chunks(touching):
+                    about = union_all(
+                        select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
+                        select(assertions.c.id).where(assertions.c.object_id.in_(chunk)),
+                        select(event_actors.c.assertion_id)
+                        .where(event_actors.c.entity_id.in_(chunk)))
+                    for r in conn.execute(query.where(assertions.c.id.in_(about))):
+                        found[(r.id, r.document_id, r.span_start, r.span_end)] = r
+                rows = sorted(found.values(), key=lambda r: r.id)  # stable: sources in order
+        out: dict[int, dict] = {}
+        for r in rows:
+            item = out.setdefault(r.id, {
+                "id": r.id, "kind": r.kind, "subject_id": r.subject_id,
+                "predicate": r.predicate, "object_id": r.object_id,
+                "valid_from": r.valid_from, "valid_to": r.valid_to,
+                "value": dict(r.value or {}), "sources": []})
+            item["sources"].append({
+                "document_id": r.document_id, "document_source": r.document_source,
+                "story_id": r.story_id or r.document_id, "span": [r.span_start, r.span_end],
+                "evidence": r.evidence.strip(),
+                "report_time": r.report_time, "report_time_estimated": r.report_time_estimated,
+                "hedged": r.hedged,
+                "confidence": r.confidence, "extractor_version": r.extractor_version,
+                "produced_by": r.produced_by})
+        return list(out.values())
+
+    def relation_summaries(self, touching: set[int] | None = None,
+                           among: set[int] | None = None) -> list[dict]:
+        """One row per relation with its sources summed up in SQL (how many, first
+        and last report time, whether all are hedged, the best confidence, the
+        first source's evidence): what a graph edge needs, without reading every
+        source. touching: only relations with one of these entities as subject or
+        object; among: only those with both."""
+        ids = touching if touching is not None else among
+        out: dict[int, dict] = {}
+        with self.engine.connect() as conn:
+            for chunk in (chunks(ids) if ids is not None else [None]):
+                wanted = select(assertions.c.id).where(assertions.c.kind == "relation")
+                if touching is not None:  # two indexed lookups rather than one OR
+                    wanted = wanted.where(assertions.c.id.in_(union_all(
+                        select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
+                        select(assertions.c.id).where(assertions.c.object_id.in_(chunk)))))
+                elif among is not None:  # the object is checked below
+                    wanted = wanted.where(assertions.c.subject_id.in_(chunk))
+                summed = (select(sources.c.assertion_id,
+                                 func.count().label("n"),
+                                 func.count(func.distinct(documents.c.story_id)).label("stories"),
+                                 func.min(sources.c.report_time).label("first_reported"),
+                                 func.max(sources.c.report_time).label("last_reported"),
+                                 func.min(cast(sources.c.hedged, Integer)).label("all_hedged"),
+                                 func.max(sources.c.confidence).label("confidence"),
+                                 func.min(sources.c.id).label("first_source"))
+                          .join(documents, documents.c.id == sources.c.document_id)
+                          .where(sources.c.assertion_id.in_(wanted))
+                          .group_by(sources.c.assertion_id).subquery())
+                first = sources.alias("first")
+                rows = conn.execute(
+                    select(assertions.c.id, assertions.c.subject_id, assertions.c.predicate,
+                           assertions.c.object_id, assertions.c.valid_from, summed,
+                           func.substr(documents.c.text, first.c.span_start + 1,
+                                       first.c.span_end - first.c.span_start).label("evidence"))
+                    .join(summed, summed.c.assertion_id == assertions.c.id)
+                    .join(first, first.c.id == summed.c.first_source)
+                    .join(documents, documents.c.id == first.c.document_id)).all()
+                for r in rows:
+                    if among is not None and r.object_id not in among:
+                        continue
+                    out[r.id] = {
+                        "id": r.id, "subject_id": r.subject_id, "predicate": r.predicate,
+                        "object_id": r.object_id, "valid_from": r.valid_from,
+                        "sources": r.n, "stories": r.stories,
+                        "first_reported": r.first_reported or "",
+                        "last_reported": r.last_reported or "", "hedged": bool(r.all_hedged),
+                        "confidence": r.confidence or 0.0, "evidence": r.evidence.strip()}
+        return [out[i] for i in sorted(out)]
+
+    def recent_documents(self, limit: int = 20) -> list[DocumentRow]:
+        """The latest documents by report time (publication, else ingest date)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*DOCUMENT_ROW)
+                .order_by(report_date().desc().nulls_last(), documents.c.ingested_at.desc(),
+                          documents.c.id)
+                .limit(limit)).all()
+        return [document_row(r) for r in rows]
+
+    def top_entities(self, type_: str | None = None, limit: int = 20) -> list[tuple[EntityRow, int]]:
+        """Entities mentioned in the most documents (of one type, if given)."""
+        docs = func.count(func.distinct(mentions.c.document_id))
+        query = (select(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id,
+                        docs.label("docs"))
+                 .join(mentions, mentions.c.entity_id == entities.c.id)
+                 .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
+                 .order_by(docs.desc(), self._text_order(entities.c.name), entities.c.id)
+                 .limit(limit))
+        if type_:
+            query = query.where(entities.c.type == type_)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
+
+    def document(self, document_id: str) -> dict | None:
+        """A stored document: metadata, cleaned text, repair counts, and the other
+        documents of its story (``also_published``: near copies, by source)."""
+        with self.engine.connect() as conn:
+            r = conn.execute(select(documents.c.id, documents.c.source, documents.c.title,
+                                    documents.c.published, documents.c.published_estimate,
+                                    documents.c.ingested_at, documents.c.text,
+                                    documents.c.repairs, documents.c.kind, documents.c.story_id)
+                             .where(documents.c.id == document_id)).first()
+            if r is None:
+                return None
+            copies = conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title)
+                .where(and_(documents.c.story_id == (r.story_id or r.id),
+                            documents.c.id != r.id))
+                .order_by(documents.c.ingested_at, documents.c.id)).all()
+        return dict(r._mapping) | {"also_published": [dict(c._mapping) for c in copies]}
+
+    def source_weights(self, assertion_ids: set[int]) -> list[dict]:
+        """Each source of these assertions, without its text: its story, the
+        confidence its extractor gave, whether it was hedged (what a fact's combined
+        confidence is made of)."""
+        out = []
+        with self.engine.connect() as conn:
+            for chunk in chunks(assertion_ids):
+                out += [dict(r._mapping) for r in conn.execute(
+                    select(sources.c.assertion_id, assertions.c.kind, sources.c.confidence,
+                           sources.c.hedged,
+                           func.coalesce(documents.c.story_id, documents.c.id).label("story"))
+                    .join(assertions, assertions.c.id == sources.c.assertion_id)
+                    .join(documents, documents.c.id == sources.c.document_id)
+                    .where(sources.c.assertion_id.in_(chunk))
+                    .order_by(sources.c.assertion_id, sources.c.id)).all()]
+        return out
+
+    def story_counts(self) -> tuple[int, int]:
+        """(documents, stories): how many stored documents tell how many stories."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count(), func.count(func.distinct(
+                func.coalesce(documents.c.story_id, documents.c.id))))).one()
+
+    def entity_document_counts(self) -> dict[int, int]:
+        """Entity id → how many documents name it (one grouped read)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(
+                select(mentions.c.entity_id, func.count(func.distinct(mentions.c.document_id)))
+                .group_by(mentions.c.entity_id)).all())
+
+    def report_time_counts(self) -> dict[str, int]:
+        """How many sources have a known, an estimated and an unknown report time."""
+        known = case((sources.c.report_time.is_(None), "unknown"),
+                     (sources.c.report_time_estimated, "estimated"), else_="known")
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(known, func.count()).group_by(known)).all())
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (documents, entities, aliases, mentions, failures)}
+
+    def find_entities(self, name: str) -> list[EntityRow]:
+        """Entities with an alias equal to ``name`` (case, accents, punctuation aside;
+        a person's titles and honorifics too), or, for a gazetteer name, the
+        entity of its gazetteer entry ("ISKP" finds what the texts called "ISIS-K")."""
+        keys = {name_key(name), person_key(name, vocabulary.load().shapes)}
+        entry = vocabulary.load().entry_for_key(name_key(name))
+        named = aliases.c.alias_key.in_(sorted(keys))
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities).outerjoin(aliases, aliases.c.entity_id == entities.c.id)
+                .where(and_(entities.c.merged_into.is_(None),
+                            or_(named, entities.c.kb_id == entry.id) if entry else named))
+                .distinct().order_by(entities.c.id)).all()
+        return [EntityRow(r.id, r.name, r.type, r.kb_id) for r in rows]
+
+    def alias_names(self) -> list[str]:
+        """Every alias once, in code point order."""
+        with self.engine.connect() as conn:
+            return sorted(set(conn.scalars(select(aliases.c.alias))))
+
+    def entity(self, entity_id: int) -> EntityRow | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+        return EntityRow(r.id, r.name, r.type, r.kb_id) if r else None
+
+    def entity_aliases(self, entity_id: int) -> list[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(aliases.c.alias, aliases.c.count)
+                                .where(aliases.c.entity_id == entity_id)
+                                .order_by(aliases.c.count.desc(),
+                                          self._text_order(aliases.c.alias))).all()
+        return [(r[0], r[1]) for r in rows]
+
+    def entity_documents(self, entity_id: int, limit: int | None = None,
+                         as_of: str | None = None) -> list[DocumentRow]:
+        """The documents naming an entity, oldest first by report time (the
+        published date, else the date estimated from the text), the undated last;
+        with ``limit``, the latest ones;
+        with ``as_of`` (YYYY[-MM[-DD]]), those reported by then."""
+        reported = report_date()
+        query = (select(*DOCUMENT_ROW, func.count(mentions.c.id).label("n"))
+                 .join(mentions, mentions.c.document_id == documents.c.id)
+                 .where(mentions.c.entity_id == entity_id)
+                 .group_by(*DOCUMENT_ROW)
+                 .order_by(reported.desc().nulls_last(), documents.c.ingested_at.desc(),
+                           documents.c.id.desc()))
+        if as_of is not None:
+            query = query.where(func.substr(reported, 1, len(as_of)) <= as_of)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        found = [document_row(r, r.n) for r in reversed(rows)]
+        # Dated oldest first; undated apart, after them.
+        return [d for d in found if d.date != UNDATED] + [d for d in found if d.date == UNDATED]
+
+    def entity_seen(self, entity_id: int, as_of: str | None = None
+                    ) -> tuple[int, str | None, str | None]:
+        """(how many documents name the entity, first and last report date), the
+        dates as :attr:`DocumentRow.date` gives them (``*``: an ingest date)."""
+        reported = report_date()
+        dated = func.coalesce(documents.c.published,
+                              documents.c.published_estimate + ESTIMATED)
+        its = (select(documents.c.id, dated.label("date"))
+               .join(mentions, mentions.c.document_id == documents.c.id)
+               .where(mentions.c.entity_id == entity_id).distinct())
+        if as_of is not None:
+            its = its.where(func.substr(reported, 1, len(as_of)) <= as_of)
+        its = its.subquery()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.min(self._text_order(its.c.date)),
+                                      func.max(self._text_order(its.c.date)))).one()
+        return row[0], row[1], row[2]
+
+    def co_mentioned(self, entity_id: int, limit: int = 10,
+                     documents_read: int = CO_MENTION_DOCUMENTS) -> list[tuple[EntityRow, int]]:
+        """Entities sharing documents with ``entity_id``, most shared first, over
+        its latest ``documents_read`` documents (a bound on the work for an
+        entity named in tens of thousands)."""
+        latest = (select(mentions.c.document_id)
+                  .join(documents, documents.c.id == mentions.c.document_id)
+                  .where(mentions.c.entity_id == entity_id)
+                  .group_by(mentions.c.document_id, documents.c.published,
+                            documents.c.published_estimate)
+                  .order_by(report_date().desc().nulls_last(), mentions.c.document_id)
+                  .limit(documents_read).subquery())
+        mine = select(latest.c.document_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id,
+                       func.count(func.distinct(mentions.c.document_id)).label("docs"),
+                       func.count(mentions.c.id).label("n"))
+                .join(mentions, mentions.c.entity_id == entities.c.id)
+                .where(and_(mentions.c.document_id.in_(mine), entities.c.id != entity_id))
+                .group_by(entities.c.id, entities.c.name, entities.c.type, entities.c.kb_id)
+                .order_by(func.count(func.distinct(mentions.c.document_id)).desc(),
+                          func.count(mentions.c.id).desc(),
+                          self._text_order(entities.c.name), entities.c.id)
+                .limit(limit)).all()
+        return [(EntityRow(r.id, r.name, r.type, r.kb_id), r.docs) for r in rows]
+
+    def entity_sentences(self, entity_id: int, limit: int = 20) -> list[tuple[str, str]]:
+        """(document id, sentence) for each sentence mentioning the entity, once each."""
+        spans = (select(mentions.c.document_id, mentions.c.sentence_start,
+                        mentions.c.sentence_end)
+                 .where(mentions.c.entity_id == entity_id).distinct().subquery())
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(spans.c.document_id,
+                       func.substr(documents.c.text, spans.c.sentence_start + 1,
+                                   spans.c.sentence_end - spans.c.sentence_start).label("sentence"))
+                .join(documents, documents.c.id == spans.c.document_id)
+                .order_by(spans.c.document_id, spans.c.sentence_start, spans.c.sentence_end)
+                .limit(limit)).all()
+        return [(r.document_id, r.sentence.strip()) for r in rows]
