@@ -106,7 +106,8 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
                          "place": names.get(v.get("place")) or "",
                          "according_to": names.get(v.get("attributed_to")) or "",
                          "citations": [cites.cite(s) for s in a["sources"]]})
-    strength.sort(key=lambda c: c["date"] or "")
+    # By date; the undated apart, after the dated.
+    strength.sort(key=lambda c: (c["date"] is None, c["date"] or ""))
     timeline = sorted(
         (Line(a["value"].get("description", ""), a["valid_from"],
               [cites.cite(s) for s in a["sources"]])

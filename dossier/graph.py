@@ -1,8 +1,9 @@
 """The stored relations as a networkx graph, shared by the CLI, the web and the exports.
 
 Nodes are entities (name, type, aliases, gazetteer id); edges are relation
-assertions, one per (subject, predicate, object), with how many sources state
-them and when they were first and last reported. ``as_of`` keeps the relations
+assertions, one per (subject, predicate, object), with how many sources and how
+many independent stories (near copies counted once) state them, and when they
+were first and last reported. ``as_of`` keeps the relations
 that held at a date by valid time (``since``) where the text gave one, else by
 report time; each edge says which it used (``time_basis``).
 """
@@ -67,7 +68,7 @@ def build_graph(store: Store, around: int | None = None, depth: int = 1,
         basis = held_at(a["valid_from"], a["first_reported"], as_of)[1] if as_of else "all"
         graph.add_edge(
             a["subject_id"], a["object_id"], key=a["id"], predicate=a["predicate"],
-            since=a["valid_from"] or "", sources=a["sources"],
+            since=a["valid_from"] or "", sources=a["sources"], stories=a["stories"],
             first_reported=a["first_reported"], last_reported=a["last_reported"],
             hedged=a["hedged"], confidence=a["confidence"], evidence=a["evidence"],
             time_basis=basis)

@@ -121,6 +121,7 @@ def create_app(db: str | None = None, token: str | None = None,
                         for o, n in p.co_mentioned],
             "assertions": [{**a, "names": {str(k): v for k, v in a["names"].items()}}
                            for a in p.assertions],
+            "facts": p.facts(),
             "conflicts": [{"kind": c.kind, "summary": c.summary,
                            "sources": [{"document_id": s["document_id"], "span": s["span"],
                                         "evidence": s["evidence"],
