@@ -87,6 +87,10 @@ ARTICLES = {
     "p-afp-agency.txt": (
         "Market bomb\n\nMANILA (AFP) — A bomb killed three people at a market in Cotabato "
         "on Sunday, police told AFP."),
+    # A dateline in capitals with its agency in brackets: a place and an agency.
+    "q-dateline.txt": (
+        "MELBOURNE (REUTERS) - A man who set fire to a car in central Melbourne was inspired "
+        "by the Islamic State, police said on Saturday, a year after the 2017 attack."),
     # ISKP under another of its gazetteer names.
     "l-iskp.txt": (
         "Attack claimed\n\nKABUL, Aug. 27, 2021 — ISIS-K claimed the bombing at the airport "
@@ -130,6 +134,9 @@ def test_an_ambiguous_acronym_follows_its_text(kb):
     assert "AFP" in [a for a, _ in store.entity_aliases(army[0].id)]
     assert "Armed Forces of the Philippines" not in [a for a, _ in
                                                      store.entity_aliases(agency[0].id)]
+    melbourne = query.find(store, "Melbourne")
+    assert [e.type for e in melbourne] == ["place"]
+    assert "REUTERS" not in [a for a, _ in store.entity_aliases(melbourne[0].id)]
 
 
 def test_a_person_under_titles_and_spellings_is_one_record(kb):

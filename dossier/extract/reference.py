@@ -179,12 +179,13 @@ def _redefined(acronym: Mention, long_forms: list[Mention]) -> bool:
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
                     text: str) -> None:
     """An acronym joins the long form it abbreviates, or that it follows in brackets
-    ("Society of African Missions (SMA)"); a place never does ("KABUL (AFP)" is
-    a dateline and its news agency)."""
+    ("Society of African Missions (SMA)"); a place, or a name in capitals, never does
+    ("KABUL (AFP)", "MELBOURNE (REUTERS)": a dateline and its news agency)."""
     for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
         if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
                 and short.type != "person" \
                 and long_form.type not in ("person", "place", "state") \
+                and not long_form.text.isupper() \
                 and text[long_form.end:short.start] == " (":
             groups.union(i, j)
     long_forms: dict[str, int] = {}
