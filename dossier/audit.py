@@ -111,7 +111,7 @@ def _fragments(entities: list[tuple[EntityRow, list[str]]], documents: dict[int,
     shapes = load_vocabulary().shapes
     flagged = [[e] for e, _ in entities if is_fragment(e.name, shapes)]
     return Finding("fragment names", "names ending in a conjunction, preposition or "
-                   "article, or starting mid-word", len(flagged), len(entities),
+                   "article (cut short or run on)", len(flagged), len(entities),
                    _worst(flagged, documents, examples))
 
 
