@@ -42,6 +42,11 @@ ARTICLES = {
         "Institute of Strategic and International Studies (ISIS) said returning fighters "
         "posed a threat. The ISIS report urged closer police cooperation, and Islamic State "
         "supporters were being watched."),
+    # The same, defined in a title no entity covered.
+    "c-think-tank-2.txt": (
+        "Talks stall\n\nKUALA LUMPUR, May 3, 2018 — Former Institute of Strategic and "
+        "International Studies (ISIS) chairman Mohamed Jawhar Hassan said the reluctance of "
+        "governments had impeded talks on Islamic State returnees."),
     # A police chief under his titles, then without them, in three documents.
     "d-police-1.txt": (
         "Police foil plot\n\nKUALA LUMPUR, June 5, 2018 — Inspector-General of Police "
@@ -121,6 +126,10 @@ def test_a_defined_acronym_means_its_long_form_there(kb):
     islamic_state = [e for e in query.find(store, "Islamic State")]
     assert [e.kb_id for e in islamic_state] == ["islamic_state"]
     assert "ISIS" not in [a for a, _ in store.entity_aliases(islamic_state[0].id)]
+    chairman = query.find(store, "Mohamed Jawhar Hassan")[0]
+    assert not [a for a in store.assertion_rows("relation")
+                if chairman.id in (a["subject_id"], a["object_id"])
+                and islamic_state[0].id in (a["subject_id"], a["object_id"])]
 
 
 def test_an_ambiguous_acronym_follows_its_text(kb):

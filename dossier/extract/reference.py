@@ -139,15 +139,26 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
     """An acronym the text defines means its long form here, whatever the gazetteer
     says: after "Institute of Strategic and International Studies (ISIS)", every
     "ISIS" of the text is the institute, not the Islamic State. The acronym's
-    mentions lose the gazetteer's identity and take the long form's type."""
+    mentions lose the gazetteer's identity and take the long form's type; a long
+    form no mention covered becomes one (an organisation's name)."""
     defined: dict[str, Mention] = {}
-    for long_form, short in zip(mentions, mentions[1:]):
+    added: list[Mention] = []
+    for short in mentions:
+        if not (is_acronym_text(short.text) and short.kb_id) \
+                or text[short.start - 2:short.start] != " (":
+            continue
         letters = re.sub(r"[.\-]", "", short.text)
-        if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
-                and text[long_form.end:short.start] == " (" and long_form.type != "person" \
-                and _redefined(short, [long_form]) \
-                and letters in acronym_of(re.findall(r"[^\W_]+", long_form.text), shapes):
-            defined.setdefault(letters, long_form)
+        before = [m for m in mentions if m.end == short.start - 2]
+        long_form = before[0] if before else _long_form_before(text, short.start - 2, letters,
+                                                              shapes)
+        if long_form is None or long_form.type in ("person", "place", "state") \
+                or is_acronym_text(long_form.text) or long_form.text.isupper() \
+                or not _spells(long_form.text, letters, shapes) \
+                or not _redefined(short, [long_form]):
+            continue
+        defined.setdefault(letters, long_form)
+        if not before:
+            added.append(long_form)
     if not defined:
         return mentions
     out = []
@@ -156,7 +167,32 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
         out.append(m if long_form is None else
                    replace(m, type=long_form.type, source=long_form.source,
                            kb_id=long_form.kb_id, spelling=None))
-    return out
+    return sorted(out + added, key=lambda m: (m.start, -m.end))
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’\-]*|of|and|for|the|on|in|de|du|des|la|le|al)"
+_NAME_BEFORE = re.compile(rf"{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{1,11}}$")
+
+
+def _long_form_before(text: str, end: int, letters: str, shapes: Shapes) -> Mention | None:
+    """The shortest run of capitalised words (small words between) ending at ``end``
+    that spells ``letters``: the long form of a bracketed acronym no mention covers."""
+    run = _NAME_BEFORE.search(text[max(0, end - 200):end])
+    if run is None:
+        return None
+    start = max(0, end - 200) + run.start()
+    words = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i][1][:1].isupper() and letters in acronym_of([w for _, w in words[i:]], shapes):
+            return Mention(words[i][0], end, text[words[i][0]:end], "organization", "shape")
+    return None
+
+
+def _spells(long_form: str, letters: str, shapes: Shapes) -> bool:
+    """Whether a long form, or its end, spells an acronym: "Former Institute of
+    Strategic and International Studies (ISIS)" spells ISIS from "Institute" on."""
+    words = re.findall(r"[^\W_]+", long_form)
+    return any(letters in acronym_of(words[i:], shapes) for i in range(max(1, len(words) - 1)))
 
 
 ENTRY_SLIP_CUTOFF = 70
