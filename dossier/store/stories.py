@@ -5,11 +5,16 @@ them and sets each document's story.
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from dossier.stories import SAME_STORY, bands, signature, similarity
 from dossier.store.schema import documents, story_bands
+
+
+CANDIDATES = 50
+"""Most earlier documents a new one is compared with: those sharing the most bands
+(a corpus of near-identical boilerplate must not make each ingest compare with all)."""
 
 
 def assign(conn: Connection, document_id: str, text: str) -> str:
@@ -20,8 +25,12 @@ def assign(conn: Connection, document_id: str, text: str) -> str:
     story = document_id
     if sig is not None:
         keys = bands(sig)
-        candidates = select(story_bands.c.document_id).where(
-            story_bands.c.band.in_(keys)).distinct()
+        shared = func.count().label("shared")
+        candidates = (select(story_bands.c.document_id)
+                      .where(story_bands.c.band.in_(keys))
+                      .group_by(story_bands.c.document_id)
+                      .order_by(shared.desc(), story_bands.c.document_id)
+                      .limit(CANDIDATES))
         best = 0.0
         for other, other_story, other_sig in conn.execute(
                 select(documents.c.id, documents.c.story_id, documents.c.signature)

@@ -121,7 +121,7 @@ class Writing:
             entity_id = resolution.resolve(conn, entity, splits)
             ids[entity.id] = entity_id
             self._add_aliases(conn, entity_id, entity, count=count_aliases)
-            if count_aliases:
+            if count_aliases and not entity.kb_id:  # a gazetteer entry's type is its own
                 resolution.vote_type(conn, entity_id, entity.type)
             for s, e in entity.mentions:
                 sentence_start, sentence_end = record.sentence_of(s)
