@@ -15,9 +15,9 @@ from dossier import nlp as nlp_module
 from dossier import vocabulary
 from dossier.clean import clean
 from dossier.errors import InputError
+from dossier.ingest.dates import estimated_date
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.claims import strength_claims
-from dossier.extract.dates import estimated_report_date
 from dossier.extract.entity_typing import corrected
 from dossier.extract.events import events
 from dossier.extract.quotes import quotes
@@ -74,7 +74,7 @@ def record(document: Document, cleaned: CleanText, doc: Doc, learned: bool = Tru
                   quotes=found_quotes,
                   claims=claims, events=dated, sentences=spans,
                   estimated_published=None if document.published
-                  else estimated_report_date(cleaned.text))
+                  else estimated_date(cleaned.text))
 
 
 def prepare(document: Document) -> CleanText:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dossier.conflicts import find_conflicts
-from dossier.resolve import alias_key, is_fragment
+from dossier.resolve import alias_key
 from dossier.store.base import EntityRow, Store
 from dossier.vocabulary import load as load_vocabulary
 from dossier.vocabulary import is_acronym_text, name_key
@@ -109,7 +109,7 @@ def _joined(groups) -> list[set[int]]:
 def _fragments(entities: list[tuple[EntityRow, list[str]]], documents: dict[int, int],
                examples: int) -> Finding:
     shapes = load_vocabulary().shapes
-    flagged = [[e] for e, _ in entities if is_fragment(e.name, shapes)]
+    flagged = [[e] for e, _ in entities if shapes.is_fragment(e.name)]
     return Finding("fragment names", "names ending in a conjunction, preposition or "
                    "article (cut short or run on)", len(flagged), len(entities),
                    _worst(flagged, documents, examples))

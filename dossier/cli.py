@@ -20,7 +20,7 @@ from rich.text import Text
 from rich.table import Table
 
 from dossier.errors import DossierError, InputError
-from dossier.store.base import ESTIMATED, UNDATED
+from dossier.store.base import UNDATED
 
 app = typer.Typer(help="Dossier: a sourced, time-aware record of armed groups from the news.",
                   no_args_is_help=True, add_completion=False)
@@ -324,17 +324,9 @@ RELATION_SECTIONS = (
 
 
 def _reported(fact: dict) -> str:
-    """When a fact was reported: its first and last report (estimated dates marked),
-    or "undated"; then how many sources and independent stories state it."""
-    dated = [(s["report_time"], s.get("report_time_estimated")) for s in fact["sources"]
-             if s["report_time"]]
-    if dated:
-        first, last = min(dated), max(dated)
-        when = first[0] + (ESTIMATED if first[1] else "")
-        if last[0] != first[0]:
-            when += " – " + last[0] + (ESTIMATED if last[1] else "")
-    else:
-        when = UNDATED
+    """When a fact was reported (its first and last report, estimated dates marked,
+    or "undated"); then how many sources and independent stories state it."""
+    when = fact["when"]
     stories = f", {fact['stories']} stories" if fact["stories"] != fact["sources_total"] else ""
     return (f"{when}; {fact['sources_total']} source{'s' if fact['sources_total'] > 1 else ''}"
             f"{stories}; confidence {fact['confidence'] or 0:.2f}")

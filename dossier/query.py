@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from dossier.graph import held_at
-from dossier.store.base import DocumentRow, EntityRow, Store
+from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow, Store
 from dossier.vocabulary import read_settings
 
 SOURCES_SHOWN = 5
@@ -49,7 +49,8 @@ class Profile:
     def facts(self) -> list[dict]:
         """Each distinct statement once (the profile's rows are one per source read):
         how many sources and independent stories state it, its first and last
-        report, its combined confidence, and the sources read, newest first."""
+        report (``when``: the two as shown, estimated dates marked, or "undated"),
+        its combined confidence, and the sources read (the latest ones)."""
         by_id: dict[int, dict] = {}
         for a in self.assertions:
             fact = by_id.setdefault(a["assertion_id"], {
@@ -65,9 +66,14 @@ class Profile:
                                     "evidence": a["evidence"], "report_time": a["report_time"],
                                     "report_time_estimated": a.get("report_time_estimated",
                                                                    False)})
-            dates = [s["report_time"] for s in fact["sources"] if s["report_time"]]
-            fact["first_reported"] = min(dates, default=None)
-            fact["last_reported"] = max(dates, default=None)
+        for fact in by_id.values():
+            dated = sorted((s["report_time"], s["report_time_estimated"])
+                           for s in fact["sources"] if s["report_time"])
+            fact["first_reported"] = dated[0][0] if dated else None
+            fact["last_reported"] = dated[-1][0] if dated else None
+            shown = list(dict.fromkeys(d + (ESTIMATED if estimated else "")
+                                       for d, estimated in (dated[:1] + dated[-1:])))
+            fact["when"] = " – ".join(shown) or UNDATED
         return list(by_id.values())
 
     def to_dict(self) -> dict:

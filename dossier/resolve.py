@@ -51,13 +51,6 @@ def alias_key(alias: str, type_: str, shapes: Shapes) -> str:
     return person_key(alias, shapes) if type_ == "person" else name_key(alias)
 
 
-def is_fragment(name: str, shapes: Shapes) -> bool:
-    """A name that is a piece of one: it ends in a conjunction, a preposition or an
-    article ("Isnilon Hapilon and", "Government of the", "City of")."""
-    words = name.split()
-    return not words or words[-1].casefold() in shapes.dangling_words | shapes.cut_words
-
-
 def alias_index_keys(alias_key: str) -> dict[str, str | None]:
     """The indexed keys stored with an alias: its block, and its last word when it
     has more than one (the surname of a person's full name)."""

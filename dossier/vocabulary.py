@@ -135,6 +135,12 @@ class Shapes:
         """True for an honorific or rank, with or without its dot ("Gen.", "Mr")."""
         return word.rstrip(".") in self.person_titles
 
+    def is_fragment(self, name: str) -> bool:
+        """A name that is a piece of one: it ends in a conjunction, a preposition or
+        an article ("Isnilon Hapilon and", "Government of the", "City of")."""
+        words = name.split()
+        return not words or words[-1].casefold() in self.dangling_words | self.cut_words
+
     @cached_property
     def longest_title(self) -> int:
         return max((len(t.split()) for t in self.person_titles), default=1)
@@ -449,18 +455,15 @@ def load_from(directory: Path | None) -> Vocabulary:
 
 
 @lru_cache(maxsize=None)
-def read_word_lists(name: str) -> dict[str, tuple[str, ...]]:
-    """A vocabulary file of named word lists (``conflicts.yaml``), validated."""
-    data = _read_yaml(name)
-    if not isinstance(data, dict):
-        raise VocabularyError(f"vocab/{name}: expected named lists of words")
-    return {key: _str_list(words, f"vocab/{name} {key}") for key, words in data.items()}
-
-
-@lru_cache(maxsize=None)
 def read_settings(name: str) -> dict[str, Any]:
     """A vocabulary file of named settings (``confidence.yaml``)."""
     data = _read_yaml(name)
     if not isinstance(data, dict):
         raise VocabularyError(f"vocab/{name}: expected a mapping")
     return data
+
+
+def read_word_lists(name: str) -> dict[str, tuple[str, ...]]:
+    """A vocabulary file of named word lists (``conflicts.yaml``), validated."""
+    return {key: _str_list(words, f"vocab/{name} {key}")
+            for key, words in read_settings(name).items()}

@@ -184,9 +184,8 @@ def test_person_key(name, key):
     ("Bank of America", False), ("al-Shabaab", False), ("Sons of Iraq", False),
 ])
 def test_fragment_names(name, fragment):
-    from dossier.resolve import is_fragment
     from dossier.vocabulary import load
-    assert is_fragment(name, load().shapes) is fragment
+    assert load().shapes.is_fragment(name) is fragment
 
 
 def test_no_entity_name_is_a_fragment(kb):

@@ -116,33 +116,3 @@ def resolve_relative(text: str, published: str | None) -> tuple[str, str] | None
         return None
     return f"{found:04d}{suffix}", precision
 
-
-_BARE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_FORWARD = re.compile(r"\b(?:by|until|till|before)\s+$|\bby\s+(?:the\s+)?end\s+of\s+$",
-                      re.I)
-_DATELINE_DAY = re.compile(rf"\b[A-Z][A-Z.'\- ]{{2,40}},\s+(?:[A-Z]\w+,\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})\b"
-                           rf"(?!,?\s*(?:19|20)\d{{2}})")
-DATELINE_CHARS = 300
-
-
-def estimated_report_date(text: str, today: Date | None = None) -> str | None:
-    """A bound on when an undated article was written, read from its text: the
-    latest year it names (none after ``today``; "by 2030" is a plan, not a date),
-    with the day and month of a dateline that gives them without a year ("KABUL,
-    Aug. 20 —") → ``YYYY-MM-DD``; else ``YYYY``. Shown as estimated wherever used."""
-    this_year = (today or Date.today()).year
-    years = [int(m.group()) for m in _BARE_YEAR.finditer(text)
-             if not (int(m.group()) > this_year - 1
-                     and _FORWARD.search(text[max(0, m.start() - 20):m.start()]))]
-    years = [y for y in years if y <= this_year]
-    if not years:
-        return None
-    year = max(years)
-    dateline = _DATELINE_DAY.search(text[:DATELINE_CHARS])
-    if dateline:
-        month = MONTHS[dateline.group("month")[:3].casefold()]
-        try:
-            return Date(year, month, int(dateline.group("day"))).isoformat()
-        except ValueError:
-            pass
-    return f"{year:04d}"

@@ -73,16 +73,13 @@ def _mended(mention: Mention, text: str, shapes: Shapes) -> Mention | None:
     the") or starting mid-word is none."""
     if mention.start > 0 and text[mention.start - 1].isalnum():
         return None
-    words = mention.text.split()
-    while len(words) > 1 and words[-1].casefold() in shapes.dangling_words:
-        words.pop()
-    if words[-1].casefold() in shapes.cut_words | shapes.dangling_words:
+    kept = mention.text
+    while len(kept.split()) > 1 and kept.split()[-1].casefold() in shapes.dangling_words:
+        kept = kept[:kept.rindex(kept.split()[-1])].rstrip()
+    if shapes.is_fragment(kept):
         return None
-    kept = " ".join(words)
-    if kept == mention.text:
-        return mention
-    end = mention.start + mention.text.rindex(words[-1]) + len(words[-1])
-    return replace(mention, end=end, text=text[mention.start:end])
+    end = mention.start + len(kept)
+    return mention if kept == mention.text else replace(mention, end=end, text=kept)
 
 
 def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str]

@@ -147,12 +147,11 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
         if not (is_acronym_text(short.text) and short.kb_id) \
                 or text[short.start - 2:short.start] != " (":
             continue
-        letters = re.sub(r"[.\-]", "", short.text)
+        letters = _letters(short.text)
         before = [m for m in mentions if m.end == short.start - 2]
         long_form = before[0] if before else _long_form_before(text, short.start - 2, letters,
                                                               shapes)
-        if long_form is None or long_form.type in ("person", "place", "state") \
-                or is_acronym_text(long_form.text) or long_form.text.isupper() \
+        if long_form is None or not _may_define(long_form) \
                 or not _spells(long_form.text, letters, shapes) \
                 or not _redefined(short, [long_form]):
             continue
@@ -163,11 +162,24 @@ def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> lis
         return mentions
     out = []
     for m in mentions:
-        long_form = defined.get(re.sub(r"[.\-]", "", m.text)) if is_acronym_text(m.text) else None
+        long_form = defined.get(_letters(m.text)) if is_acronym_text(m.text) else None
         out.append(m if long_form is None else
                    replace(m, type=long_form.type, source=long_form.source,
                            kb_id=long_form.kb_id, spelling=None))
     return sorted(out + added, key=lambda m: (m.start, -m.end))
+
+
+def _letters(acronym: str) -> str:
+    """An acronym's letters, dots and hyphens dropped ("A.F.P." → "AFP")."""
+    return re.sub(r"[.\-]", "", acronym)
+
+
+def _may_define(long_form: Mention) -> bool:
+    """Whether a mention may be the long form of the acronym in brackets after it:
+    not a person, a place or an acronym, and not a name in capitals ("KABUL (AFP)",
+    "MELBOURNE (REUTERS)": a dateline and its news agency)."""
+    return long_form.type not in ("person", "place", "state") \
+        and not is_acronym_text(long_form.text) and not long_form.text.isupper()
 
 
 _NAME_WORD = r"(?:[A-Z][\w'’\-]*|of|and|for|the|on|in|de|du|des|la|le|al)"
@@ -215,13 +227,9 @@ def _redefined(acronym: Mention, long_forms: list[Mention]) -> bool:
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
                     text: str) -> None:
     """An acronym joins the long form it abbreviates, or that it follows in brackets
-    ("Society of African Missions (SMA)"); a place, or a name in capitals, never does
-    ("KABUL (AFP)", "MELBOURNE (REUTERS)": a dateline and its news agency)."""
+    ("Society of African Missions (SMA)"), when it may define one (:func:`_may_define`)."""
     for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
-        if is_acronym_text(short.text) and not is_acronym_text(long_form.text) \
-                and short.type != "person" \
-                and long_form.type not in ("person", "place", "state") \
-                and not long_form.text.isupper() \
+        if is_acronym_text(short.text) and short.type != "person" and _may_define(long_form) \
                 and text[long_form.end:short.start] == " (":
             groups.union(i, j)
     long_forms: dict[str, int] = {}
@@ -232,7 +240,7 @@ def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
     for i, m in enumerate(mentions):
         if m.type == "person" or not is_acronym_text(m.text):
             continue
-        letters = re.sub(r"[.\-]", "", m.text)
+        letters = _letters(m.text)
         j = long_forms.get(letters)
         if j is None:
             continue

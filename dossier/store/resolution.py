@@ -143,10 +143,8 @@ def new_entity(conn: Connection, name: str, type_: str, kb_id: str | None) -> in
     return entity_id
 
 
-def alias_row(entity_id: int, alias: str, type_: str, count: int = 1,
-              key: str | None = None) -> dict:
-    """An ``aliases`` row with its resolution keys."""
-    key = alias_key(alias, type_, vocabulary.load().shapes) if key is None else key
+def alias_row(entity_id: int, alias: str, key: str, count: int = 1) -> dict:
+    """An ``aliases`` row with its resolution keys (``key``: :func:`alias_key`)."""
     return {"entity_id": entity_id, "alias": alias, "alias_key": key, "count": count,
             **alias_index_keys(key)}
 
@@ -205,7 +203,7 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
             aliases.c.entity_id == into_id, aliases.c.alias == alias))
             .values(count=aliases.c.count + count))
         if moved.rowcount == 0:
-            conn.execute(aliases.insert().values(**alias_row(into_id, alias, "", count, key)))
+            conn.execute(aliases.insert().values(**alias_row(into_id, alias, key, count)))
     conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))

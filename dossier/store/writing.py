@@ -15,7 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dossier.errors import StorageError
 from dossier.model import CleanText, Document, Entity, Quote, Record
+from dossier import vocabulary
 from dossier.provenance import extractor_version
+from dossier.resolve import alias_key
 from dossier.schema import load as load_schema
 from dossier.store import resolution, stories
 from dossier.store.columns import now
@@ -159,7 +161,9 @@ class Writing:
         """Add the entity's names to its aliases; a known alias gains a count
         (one upsert where the database has one)."""
         names = list(dict.fromkeys((entity.name, *entity.aliases)))
-        rows = [resolution.alias_row(entity_id, alias, entity.type) for alias in names]
+        shapes = vocabulary.load().shapes
+        rows = [resolution.alias_row(entity_id, alias, alias_key(alias, entity.type, shapes))
+                for alias in names]
         upsert = _UPSERTS.get(conn.dialect.name)
         if upsert is not None:
             statement = upsert(aliases)
