@@ -190,10 +190,17 @@ def _tables(url: str) -> set[str]:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
 
 
+def _routes(routes):
+    """Every route, those of included routers too."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else (route,)
+
+
 def _requests(app):
     """(method, path, params) for every route, with each injection string in each path
     and query parameter in turn; new routes are covered without listing them."""
-    for route in app.routes:
+    for route in _routes(app.routes):
         if isinstance(route, Mount):
             for value in INJECTIONS:
                 yield "GET", f"{route.path}/{quote(value, safe='')}", {}

@@ -1,15 +1,10 @@
-"""The read side: find entities by name and build their profiles.
-
-What the CLI, the web pages and the exports show comes from here, over the
-:class:`~dossier.store.base.Store` interface.
-"""
+"""Profiles: what Dossier knows of one entity, each fact once with its sources."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
+from dossier.conflicts import find_conflicts
 from dossier.graph import held_at
 from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow, Store
 from dossier.vocabulary import read_settings
@@ -18,8 +13,6 @@ SOURCES_SHOWN = 5
 """How many sources of each statement a profile reads (the latest; the count is whole)."""
 DOCUMENTS_SHOWN = 50
 """How many of an entity's documents a profile lists (the latest)."""
-SUGGESTION_CUTOFF = 70
-"""rapidfuzz ratio (0–100) a known alias needs to be offered as "did you mean"."""
 
 
 @dataclass(frozen=True)
@@ -93,19 +86,6 @@ class Profile:
         }
 
 
-def find(store: Store, name: str) -> list[EntityRow]:
-    """Entities known by ``name`` (any alias; case, accents and punctuation aside)."""
-    return store.find_entities(name)
-
-
-def suggestions(store: Store, name: str, limit: int = 5) -> list[str]:
-    """Known aliases closest to ``name``, for "did you mean"."""
-    choices = list({alias.casefold(): alias for alias in store.alias_names()}.values())
-    found = process.extract(name, choices, scorer=fuzz.ratio, limit=limit,
-                            score_cutoff=SUGGESTION_CUTOFF, processor=str.casefold)
-    return [alias for alias, _score, _ in found]
-
-
 def profile(store: Store, entity: EntityRow, sentences: int = 20, related: int = 10,
             as_of: str | None = None, documents: int = DOCUMENTS_SHOWN) -> Profile:
     """Build the profile of one entity.
@@ -143,53 +123,6 @@ def _held(assertion: dict, as_of: str) -> bool:
     return held_at(valid, assertion["report_time"], as_of)[0]
 
 
-def entity(store: Store, entity_id: int) -> EntityRow | None:
-    return store.entity(entity_id)
-
-
-def document(store: Store, document_id: str) -> dict | None:
-    """A stored document: metadata, cleaned text, repairs, the other copies of its story."""
-    return store.document(document_id)
-
-
-def search_documents(store: Store, words: str, limit: int = 20) -> list[tuple[DocumentRow, str]]:
-    return store.search_documents(words, limit)
-
-
-def recent_documents(store: Store, limit: int = 20) -> list[DocumentRow]:
-    return store.recent_documents(limit)
-
-
-def top_groups(store: Store, limit: int = 20) -> list[tuple[EntityRow, int]]:
-    """The armed groups named in the most documents."""
-    return store.top_entities("armed_group", limit)
-
-
-def timeline(store: Store, group: str | None = None, year: str | None = None) -> list[dict]:
-    """Dated events, oldest first, each with its actors and first source.
-
-    group: any alias of an entity (gazetteer aliases too) picks its events; a name
-        no entity has is looked for in the actors' names. year: ``YYYY``.
-    """
-    names = {e.id: (e.name, e.type) for e, _ in store.all_entities()}
-    wanted = {e.id for e in find(store, group)} if group else set()
-    rows = []
-    for a in store.assertion_rows("event"):
-        actors = [{"id": i, "name": names[i][0], "type": names[i][1]}
-                  for i in a["value"].get("actors", []) if i in names]
-        if group and not (wanted & {x["id"] for x in actors} if wanted else any(
-                group.casefold() in x["name"].casefold() for x in actors)):
-            continue
-        if year and not (a["valid_from"] or "").startswith(year):
-            continue
-        src = a["sources"][0]
-        rows.append({"date": a["valid_from"], "description": a["value"].get("description"),
-                     "actors": actors, "document_id": src["document_id"],
-                     "span": src["span"], "sources": len(a["sources"]),
-                     "stories": len({s["story_id"] for s in a["sources"]})})
-    return sorted(rows, key=lambda r: r["date"] or "")
-
-
 @lru_cache(maxsize=1)
 def _confidence_settings() -> tuple[dict[str, float], float]:
     data = read_settings("confidence.yaml")
@@ -213,3 +146,27 @@ def combined_confidence(weights: list[dict]) -> dict[int, float]:
             doubt *= 1.0 - worth
         out[assertion_id] = round(1.0 - doubt, 3)
     return out
+
+
+def profile_page(store: Store, entity: EntityRow) -> dict:
+    """An entity's profile as the web page and its API show it."""
+    p = profile(store, entity, sentences=50)
+    return {
+        "id": entity.id, "name": entity.name, "type": entity.type,
+        "aliases": [a for a, _ in p.aliases],
+        "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
+                       "mentions": d.mentions} for d in p.documents],
+        "document_count": p.document_count,
+        "first_seen": p.first_seen, "last_seen": p.last_seen,
+        "related": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
+                    for o, n in p.co_mentioned],
+        "assertions": [{**a, "names": {str(k): v for k, v in a["names"].items()}}
+                       for a in p.assertions],
+        "facts": p.facts(),
+        "conflicts": [{"kind": c.kind, "summary": c.summary,
+                       "sources": [{"document_id": s["document_id"], "span": s["span"],
+                                    "evidence": s["evidence"],
+                                    "date": s["report_time"] or UNDATED}
+                                   for a in c.assertions for s in a["sources"]]}
+                      for c in find_conflicts(store, entity.id)],
+    }

@@ -1,0 +1,44 @@
+"""What every page of the web app shares: the store, the write token, templates,
+and the checks on identifiers that come in from URLs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Path as PathParam
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from dossier.store.base import Store
+from dossier.web.security import Csrf, RateLimit
+
+MAX_ID = 2**62  # entity ids are SQL integers: larger ones are refused, not looked up
+EntityId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
+
+
+@dataclass
+class Desk:
+    """The app's state, one per :func:`~dossier.web.app.create_app`."""
+
+    store: Store
+    token: str | None  # None: the app is read-only
+    templates: Jinja2Templates
+    csrf: Csrf
+    limiter: RateLimit
+    graph_library: bool  # vis-network is installed and served
+
+    def page(self, request: Request, name: str, status_code: int = 200,
+             **context) -> HTMLResponse:
+        """Render a page template; every page knows whether the app can write."""
+        return self.templates.TemplateResponse(
+            request, name, {"writable": bool(self.token), **context}, status_code=status_code)
+
+
+def desk(request: Request) -> Desk:
+    """The dependency routes take to reach the app's state."""
+    return request.app.state.desk
+
+
+DeskDep = Annotated[Desk, Depends(desk)]
