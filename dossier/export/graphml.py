@@ -9,6 +9,7 @@ from dossier.graph import build_graph
 from dossier.store.base import Store
 
 
-def export(store: Store, path: Path) -> list[Path]:
-    nx.write_graphml(build_graph(store), path)
+def export(store: Store, path: Path, ids: set[int] | None = None) -> list[Path]:
+    graph = build_graph(store)
+    nx.write_graphml(graph if ids is None else graph.subgraph(ids), path)
     return [path]

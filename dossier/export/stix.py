@@ -34,15 +34,15 @@ def _timestamp(date: str | None) -> str | None:
     return f"{parts}T00:00:00Z"
 
 
-def bundle(store: Store):
-    """The STIX 2.1 bundle of the whole store."""
+def bundle(store: Store, ids: set[int] | None = None):
+    """The STIX 2.1 bundle of the whole store, or of the entities ``ids``."""
     try:
         import stix2
     except ImportError as exc:
         raise ExportError("STIX export needs stix2: pip install 'dossier[stix]'") from exc
     objects = []
     refs: dict[int, str] = {}
-    for entity, aliases in store.all_entities():
+    for entity, aliases in store.all_entities(ids=ids):
         others = [a for a in aliases if a != entity.name]
         key = f"entity:{entity.id}"
         if entity.type == "armed_group":
@@ -60,7 +60,7 @@ def bundle(store: Store):
                                  region=entity.name)
         refs[entity.id] = obj.id
         objects.append(obj)
-    for a in store.assertion_rows("relation"):
+    for a in store.assertion_rows("relation", touching=ids):
         if a["subject_id"] not in refs or a["object_id"] not in refs:
             continue
         confidence = max((s["confidence"] or 0.0) for s in a["sources"])
@@ -79,6 +79,6 @@ def bundle(store: Store):
     return stix2.Bundle(objects=objects, allow_custom=False)
 
 
-def export(store: Store, path: Path) -> list[Path]:
-    path.write_text(bundle(store).serialize(pretty=True), encoding="utf-8")
+def export(store: Store, path: Path, ids: set[int] | None = None) -> list[Path]:
+    path.write_text(bundle(store, ids).serialize(pretty=True), encoding="utf-8")
     return [path]

@@ -16,13 +16,13 @@ ASSERTION_FIELDS = {
 TABLE_NAMES = {"relation": "relations", "claim": "claims", "event": "events", "quote": "quotes"}
 
 
-def export(store: Store, path: Path) -> list[Path]:
+def export(store: Store, path: Path, ids: set[int] | None = None) -> list[Path]:
     """Write the tables into the folder ``path``; return the files written."""
     path.mkdir(parents=True, exist_ok=True)
     written = [_write(path / "entities.csv", ["id", "name", "type", "kb_id", "aliases"],
                       ([e.id, e.name, e.type, e.kb_id or "", "; ".join(aliases)]
-                       for e, aliases in store.all_entities()))]
-    rows = store.assertion_rows()
+                       for e, aliases in store.all_entities(ids=ids)))]
+    rows = store.assertion_rows(touching=ids)
     for kind, fields in ASSERTION_FIELDS.items():
         items = [a for a in rows if a["kind"] == kind]
         written.append(_write(

@@ -148,25 +148,142 @@ def combined_confidence(weights: list[dict]) -> dict[int, float]:
     return out
 
 
+# A profile's relation sections: (key, title, predicate, the profiled entity's side:
+# "subject", "object", or None for either side of a symmetric tie).
+RELATION_SECTIONS = (
+    ("parents", "Parent groups", "affiliate_of", "subject"),
+    ("affiliates", "Affiliates and branches", "affiliate_of", "object"),
+    ("splintered_from", "Splintered from", "splinter_of", "subject"),
+    ("splinters", "Splinters", "splinter_of", "object"),
+    ("leaders", "Leaders", "leader_of", "object"),
+    ("leads", "Leads", "leader_of", "subject"),
+    ("members", "Members", "member_of", "object"),
+    ("member_of", "Member of", "member_of", "subject"),
+    ("staff", "Staff", "works_for", "object"),
+    ("works_for", "Works for", "works_for", "subject"),
+    ("allies", "Allies", "allied_with", None),
+    ("adversaries", "Adversaries", "adversary_of", None),
+    ("operates_in", "Operates in", "operates_in", "subject"),
+    ("based_in", "Based in", "based_in", "subject"),
+)
+# How the web profile groups them under its headings, in the order of a dossier.
+PAGE_GROUPS = (
+    ("ties", "Parent, affiliates and splinters",
+     ("parents", "affiliates", "splintered_from", "splinters")),
+    ("leaders", "Leaders", ("leaders", "leads")),
+    ("members", "Members", ("members", "member_of", "staff", "works_for")),
+    ("allies", "Allies", ("allies",)),
+    ("adversaries", "Adversaries", ("adversaries",)),
+    ("areas", "Areas of operation", ("operates_in", "based_in")),
+)
+
+
+def relation_sections(entity_id: int, facts: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """The relation facts of a profile by section, (key, title, facts), empty ones
+    left out; each fact gains ``other``: the entity on the other side."""
+    out = []
+    for key, title, predicate, side in RELATION_SECTIONS:
+        rows = []
+        for f in facts:
+            if f["kind"] != "relation" or f["predicate"] != predicate:
+                continue
+            if side is None and entity_id not in (f["subject_id"], f["object_id"]):
+                continue
+            if side is not None and f[f"{side}_id"] != entity_id:
+                continue
+            mine = "subject" if f["subject_id"] == entity_id else "object"
+            theirs = "object" if mine == "subject" else "subject"
+            rows.append({**f, "other": {"id": f[f"{theirs}_id"], "name": f[theirs]}})
+        if rows:
+            out.append((key, title, rows))
+    return out
+
+
+def _evidence(fact: dict) -> list[dict]:
+    """A fact's sources as the page shows them: the sentence, where it is, when."""
+    return [{"sentence": s["evidence"], "document_id": s["document_id"], "span": s["span"],
+             "date": (s["report_time"] + (ESTIMATED if s["report_time_estimated"] else ""))
+             if s["report_time"] else UNDATED} for s in fact["sources"]]
+
+
+def _row(fact: dict) -> dict:
+    """The parts of a fact every section shows."""
+    return {"id": fact["id"], "stories": fact["stories"], "sources": fact["sources_total"],
+            "when": fact["when"], "hedged": fact["hedged"], "confidence": fact["confidence"],
+            "since": fact["valid_from"], "evidence": _evidence(fact)}
+
+
+def _strength(entity_id: int, facts: list[dict], names: dict[int, str]) -> list[dict]:
+    """Strength estimates of the entity, one per distinct figure, with one mark per
+    source: at the figure's own date (``as_of``) where the text gave one, else at
+    the source's report date; sources with neither are undated."""
+    rows = []
+    for f in facts:
+        if f["kind"] != "claim" or f["subject_id"] != entity_id:
+            continue
+        v = f["value"]
+        marks = [{"date": v.get("as_of") or s["report_time"],
+                  "dated_by": "as of" if v.get("as_of") else
+                  "reported (estimated)" if s["report_time_estimated"] else "reported",
+                  "document_id": s["document_id"], "span": s["span"]}
+                 for s in f["sources"] if v.get("as_of") or s["report_time"]]
+        rows.append({**_row(f), "min": v["min"], "max": v.get("max"),
+                     "qualifier": v.get("qualifier"), "as_of": v.get("as_of"),
+                     "place": {"id": v.get("place"), "name": names.get(v.get("place"))}
+                     if v.get("place") else None,
+                     "according_to": {"id": v.get("attributed_to"),
+                                      "name": names.get(v.get("attributed_to"))}
+                     if v.get("attributed_to") else None,
+                     "marks": marks})
+    return sorted(rows, key=lambda r: min((m["date"] for m in r["marks"]), default="9999"))
+
+
 def profile_page(store: Store, entity: EntityRow) -> dict:
-    """An entity's profile as the web page and its API show it."""
+    """An entity's profile as the web page and its API show it, in the order of a
+    dossier: overview, ties, leaders, members, allies, adversaries, areas of
+    operation, strength over time, timeline, quotes by and about, conflicts,
+    sources. Each section lists distinct facts once, with their independent
+    stories, the dates they were reported, a hedged mark and their evidence."""
     p = profile(store, entity, sentences=50)
+    facts = p.facts()
+    names = {i: n for a in p.assertions for i, n in a["names"].items() if n}
+    sections = {key: (title, rows) for key, title, rows in relation_sections(entity.id, facts)}
+    groups = []
+    for key, title, members in PAGE_GROUPS:
+        parts = [{"key": k, "title": sections[k][0],
+                  "facts": [{**_row(f), "other": f["other"]} for f in sections[k][1]]}
+                 for k in members if k in sections]
+        groups.append({"key": key, "title": title, "parts": parts})
+    events = sorted((f for f in facts if f["kind"] == "event"),
+                    key=lambda f: f["valid_from"] or "9999")
+    quotes = [f for f in facts if f["kind"] == "quote"]
     return {
-        "id": entity.id, "name": entity.name, "type": entity.type,
+        "id": entity.id, "name": entity.name, "type": entity.type, "kb_id": entity.kb_id,
         "aliases": [a for a, _ in p.aliases],
-        "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
-                       "mentions": d.mentions} for d in p.documents],
         "document_count": p.document_count,
         "first_seen": p.first_seen, "last_seen": p.last_seen,
-        "related": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
-                    for o, n in p.co_mentioned],
-        "assertions": [{**a, "names": {str(k): v for k, v in a["names"].items()}}
-                       for a in p.assertions],
-        "facts": p.facts(),
+        "groups": groups,
+        "places": [],
+        "strength": _strength(entity.id, facts, names),
+        "timeline": [{**_row(f), "date": f["valid_from"],
+                      "description": f["value"].get("description"),
+                      "actors": [{"id": i, "name": names.get(i)}
+                                 for i in f["value"].get("actors", []) if names.get(i)]}
+                     for f in events],
+        "quotes": [{**_row(f), "text": f["value"].get("text"),
+                    "by": f["subject_id"] == entity.id,
+                    "speaker": {"id": f["subject_id"], "name": f["subject"]}
+                    if f["subject_id"] else None,
+                    "speaker_text": f["value"].get("speaker_text")} for f in quotes],
         "conflicts": [{"kind": c.kind, "summary": c.summary,
                        "sources": [{"document_id": s["document_id"], "span": s["span"],
                                     "evidence": s["evidence"],
                                     "date": s["report_time"] or UNDATED}
                                    for a in c.assertions for s in a["sources"]]}
                       for c in find_conflicts(store, entity.id)],
+        "documents": [{"id": d.id, "title": d.title or d.source, "date": d.date,
+                       "mentions": d.mentions} for d in p.documents],
+        "related": [{"id": o.id, "name": o.name, "type": o.type, "documents": n}
+                    for o, n in p.co_mentioned],
+        "facts": facts,
     }

@@ -13,7 +13,8 @@ from dossier import vocabulary
 from dossier.model import Document
 from dossier.resolve import person_key
 from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow
-from dossier.store.columns import DOCUMENT_ROW, chunks, document_row, evidence, report_date
+from dossier.store.columns import (DOCUMENT_ROW, chunks, document_row, evidence, report_date,
+                                   standing)
 from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
                                   failures, mentions, sources)
 from dossier.vocabulary import name_key
@@ -74,13 +75,13 @@ class Reading:
                 .join(sources, sources.c.assertion_id == assertions.c.id)
                 .join(ranked, ranked.c.id == sources.c.id)
                 .join(documents, documents.c.id == sources.c.document_id)
-                .where(ranked.c.rank <= (sources_each or ranked.c.total))
+                .where(and_(ranked.c.rank <= (sources_each or ranked.c.total), standing()))
                 # Undated first, as SQLite sorts NULL (PostgreSQL would put it last).
                 .order_by(assertions.c.kind,
                           self._text_order(assertions.c.valid_from).nulls_first(),
                           assertions.c.id, sources.c.id)).all()
             named = {i for r in rows for i in (r.subject_id, r.object_id,
-                                               *(r.value or {}).get("actors", [])) if i}
+                                               *_named_in((r.value or {}))) if i}
             names = self._names(conn, named)
             stories_of = self._story_counts(conn, {r.id for r in rows})
         out = []
@@ -96,7 +97,7 @@ class Reading:
                 "evidence": r.evidence.strip(),
                 "span": [r.span_start, r.span_end], "sources_total": r.total,
                 "stories_total": stories_of.get(r.id, 1),
-                "names": {i: names.get(i) for i in value.get("actors", [])}})
+                "names": {i: names.get(i) for i in _named_in(value)}})
         return out
 
     @staticmethod
@@ -159,6 +160,7 @@ class Reading:
                         documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
+                 .where(standing())
                  .order_by(assertions.c.id, sources.c.id))
         if kind is not None:
             query = query.where(assertions.c.kind == kind)
@@ -204,7 +206,8 @@ class Reading:
         out: dict[int, dict] = {}
         with self.engine.connect() as conn:
             for chunk in (chunks(ids) if ids is not None else [None]):
-                wanted = select(assertions.c.id).where(assertions.c.kind == "relation")
+                wanted = select(assertions.c.id).where(and_(assertions.c.kind == "relation",
+                                                            standing()))
                 if touching is not None:  # two indexed lookups rather than one OR
                     wanted = wanted.where(assertions.c.id.in_(union_all(
                         select(assertions.c.id).where(assertions.c.subject_id.in_(chunk)),
@@ -242,6 +245,168 @@ class Reading:
                         "last_reported": r.last_reported or "", "hedged": bool(r.all_hedged),
                         "confidence": r.confidence or 0.0, "evidence": r.evidence.strip()}
         return [out[i] for i in sorted(out)]
+
+    def relation_sources(self, subject_id: int, predicate: str, object_id: int,
+                         limit: int | None = None) -> list[dict]:
+        """The sources of one relation (subject, predicate, object as stored), the
+        latest reported first, the undated last; with ``limit``, only that many.
+        Each row has the evidence span's text, its document and story, and how
+        many sources the relation has in all (``sources_total``)."""
+        total = func.count().over().label("sources_total")
+        reported = sources.c.report_time
+        query = (select(sources.c.assertion_id, sources.c.document_id, sources.c.span_start,
+                        sources.c.span_end, reported, sources.c.report_time_estimated,
+                        sources.c.hedged, sources.c.confidence, evidence(),
+                        documents.c.title, documents.c.source,
+                        func.coalesce(documents.c.story_id, documents.c.id).label("story"),
+                        total)
+                 .join(assertions, assertions.c.id == sources.c.assertion_id)
+                 .join(documents, documents.c.id == sources.c.document_id)
+                 .where(and_(assertions.c.kind == "relation",
+                             assertions.c.subject_id == subject_id,
+                             assertions.c.predicate == predicate,
+                             assertions.c.object_id == object_id))
+                 .order_by(reported.desc().nulls_last(), sources.c.id))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [{"assertion_id": r.assertion_id, "document_id": r.document_id,
+                 "title": r.title or r.source, "story": r.story,
+                 "span": [r.span_start, r.span_end], "report_time": r.report_time,
+                 "report_time_estimated": r.report_time_estimated, "hedged": r.hedged,
+                 "confidence": r.confidence, "evidence": r.evidence.strip(),
+                 "sources_total": r.sources_total} for r in rows]
+
+    def timeline_rows(self, kinds: tuple[str, ...] = ("event",),
+                      entity_ids: set[int] | None = None, date_from: str | None = None,
+                      date_to: str | None = None, undated: bool = False, offset: int = 0,
+                      limit: int = 50) -> dict:
+        """One page of the timeline: dated assertions, oldest first, filtered in SQL.
+
+        kinds: assertion kinds to list (``event``; ``claim``, dated by its as-of
+            date; ``relation``, dated by its start). entity_ids: only assertions
+            with one of these entities as event actor, subject or object (None: all).
+        date_from, date_to: ``YYYY[-MM[-DD]]``, inclusive; a date of coarser
+            precision is in when its period overlaps (``2015`` is in from
+            ``2015-06``). undated: list the undated assertions instead (the date
+            bounds then do not apply). offset, limit: the page.
+
+        Returns ``{"rows": [...], "dated": n, "undated": n}``: the page's rows
+        and how many dated and undated assertions the kind and entity filters
+        keep (the dated count after the date bounds). Only the page's assertions
+        are read in full: with its first source's evidence span and the sentence
+        holding it, how many sources and stories state it, whether all hedge, and
+        its actors (name and type).
+        """
+        date = assertions.c.valid_from
+        kept = [assertions.c.kind.in_(kinds)]
+        if entity_ids is not None:
+            ids = sorted(entity_ids)
+            kept.append(assertions.c.id.in_(union_all(  # three indexed lookups
+                select(assertions.c.id).where(assertions.c.subject_id.in_(ids)),
+                select(assertions.c.id).where(assertions.c.object_id.in_(ids)),
+                select(event_actors.c.assertion_id)
+                .where(event_actors.c.entity_id.in_(ids)))))
+        has_date = and_(date.is_not(None), date != "")
+        dated = [*kept, has_date]
+        # A date's period runs from its first to its last day: "2015" from
+        # "2015-00-00" to "2015-99-99", padded so that text order is date order.
+        if date_from:
+            dated.append(self._text_order(func.substr(date.concat("-99-99"), 1, 10))
+                         >= (date_from + "-00-00")[:10])
+        if date_to:
+            dated.append(self._text_order(func.substr(date.concat("-00-00"), 1, 10))
+                         <= (date_to + "-99-99")[:10])
+        not_dated = [*kept, ~has_date]
+        with self.engine.connect() as conn:
+            counts = {name: conn.execute(select(func.count()).select_from(assertions)
+                                         .where(*where)).scalar_one()
+                      for name, where in (("dated", dated), ("undated", not_dated))}
+            page = conn.execute(
+                select(assertions).where(*(not_dated if undated else dated))
+                .order_by(self._text_order(date), assertions.c.id)
+                .offset(offset).limit(limit)).all()
+            rows = self._timeline_details(conn, page)
+        return {"rows": rows, **counts}
+
+    def _timeline_details(self, conn: Connection, page: list) -> list[dict]:
+        """The timeline rows of these assertion rows: sources summed up, the first
+        source's evidence and sentence, the actors."""
+        ids = [r.id for r in page]
+        if not ids:
+            return []
+        summed = {r.assertion_id: r for r in conn.execute(
+            select(sources.c.assertion_id, func.count().label("n"),
+                   func.count(func.distinct(func.coalesce(documents.c.story_id,
+                                                          documents.c.id))).label("stories"),
+                   func.min(cast(sources.c.hedged, Integer)).label("all_hedged"),
+                   func.min(sources.c.id).label("first_source"))
+            .join(documents, documents.c.id == sources.c.document_id)
+            .where(sources.c.assertion_id.in_(ids))
+            .group_by(sources.c.assertion_id)).all()}
+        first = {r.assertion_id: r for r in conn.execute(
+            self._sentences_of({r.first_source for r in summed.values()})).all()}
+        events = [r.id for r in page if r.kind == "event"]
+        actors: dict[int, list[int]] = {}
+        for assertion_id, entity_id in conn.execute(
+                select(event_actors.c.assertion_id, event_actors.c.entity_id)
+                .where(event_actors.c.assertion_id.in_(events))
+                .order_by(event_actors.c.assertion_id, event_actors.c.entity_id)).all():
+            actors.setdefault(assertion_id, []).append(entity_id)
+        for r in page:
+            if r.kind == "event":
+                # The event's own order of actors where it still holds (a merge
+                # moves event_actors, not the stored value).
+                order = {a: i for i, a in enumerate((r.value or {}).get("actors", []))}
+                actors[r.id] = sorted(actors.get(r.id, []), key=lambda a: order.get(a, len(order)))
+            else:
+                actors[r.id] = [i for i in (r.subject_id, r.object_id) if i is not None]
+        named = {e.id: e for e in conn.execute(
+            select(entities.c.id, entities.c.name, entities.c.type)
+            .where(entities.c.id.in_({i for a in actors.values() for i in a}))).all()}
+        out = []
+        for r in page:
+            s, src = summed.get(r.id), first.get(r.id)
+            out.append({
+                "assertion_id": r.id, "kind": r.kind, "date": r.valid_from or None,
+                "predicate": r.predicate, "subject_id": r.subject_id,
+                "object_id": r.object_id, "value": dict(r.value or {}),
+                "actors": [{"id": i, "name": named[i].name, "type": named[i].type}
+                           for i in actors[r.id] if i in named],
+                "document_id": src.document_id if src else None,
+                "span": [src.span_start, src.span_end] if src else None,
+                "evidence": " ".join(src.evidence.split()) if src else "",
+                "sentence": " ".join(src.sentence.split()) if src else "",
+                "sources": s.n if s else 0, "stories": s.stories if s else 0,
+                "hedged": bool(s.all_hedged) if s else False})
+        return out
+
+    @staticmethod
+    def _sentences_of(source_ids: set[int]):
+        """SQL for these sources' evidence span and the sentence holding it: the
+        sentence (as mentions record them) where the span starts, widened to the
+        span's end; the span itself when no mention marks that sentence."""
+        holds = and_(mentions.c.document_id == sources.c.document_id,
+                     mentions.c.sentence_start <= sources.c.span_start,
+                     mentions.c.sentence_end > sources.c.span_start)
+        bounds = (select(sources.c.id, sources.c.assertion_id, sources.c.document_id,
+                         sources.c.span_start, sources.c.span_end,
+                         select(func.min(mentions.c.sentence_start)).where(holds)
+                         .scalar_subquery().label("sentence_start"),
+                         select(func.max(mentions.c.sentence_end)).where(holds)
+                         .scalar_subquery().label("sentence_end"))
+                  .where(sources.c.id.in_(sorted(source_ids))).subquery())
+        start = case((bounds.c.sentence_start < bounds.c.span_start, bounds.c.sentence_start),
+                     else_=bounds.c.span_start)
+        end = case((bounds.c.sentence_end > bounds.c.span_end, bounds.c.sentence_end),
+                   else_=bounds.c.span_end)
+        return (select(bounds.c.assertion_id, bounds.c.document_id, bounds.c.span_start,
+                       bounds.c.span_end,
+                       func.substr(documents.c.text, bounds.c.span_start + 1,
+                                   bounds.c.span_end - bounds.c.span_start).label("evidence"),
+                       func.substr(documents.c.text, start + 1, end - start).label("sentence"))
+                .join(documents, documents.c.id == bounds.c.document_id))
 
     def recent_documents(self, limit: int = 20) -> list[DocumentRow]:
         """The latest documents by report time (publication, else ingest date)."""
@@ -299,7 +464,7 @@ class Reading:
                            func.coalesce(documents.c.story_id, documents.c.id).label("story"))
                     .join(assertions, assertions.c.id == sources.c.assertion_id)
                     .join(documents, documents.c.id == sources.c.document_id)
-                    .where(sources.c.assertion_id.in_(chunk))
+                    .where(and_(sources.c.assertion_id.in_(chunk), standing()))
                     .order_by(sources.c.assertion_id, sources.c.id)).all()]
         return out
 
@@ -309,12 +474,18 @@ class Reading:
             return conn.execute(select(func.count(), func.count(func.distinct(
                 func.coalesce(documents.c.story_id, documents.c.id))))).one()
 
-    def entity_document_counts(self) -> dict[int, int]:
-        """Entity id → how many documents name it (one grouped read)."""
+    def entity_document_counts(self, ids: set[int] | None = None) -> dict[int, int]:
+        """Entity id → how many documents name it (one grouped read; for ``ids``
+        only, one per chunk of them)."""
+        query = (select(mentions.c.entity_id, func.count(func.distinct(mentions.c.document_id)))
+                 .group_by(mentions.c.entity_id))
         with self.engine.connect() as conn:
-            return dict(conn.execute(
-                select(mentions.c.entity_id, func.count(func.distinct(mentions.c.document_id)))
-                .group_by(mentions.c.entity_id)).all())
+            if ids is None:
+                return dict(conn.execute(query).all())
+            counts: dict[int, int] = {}
+            for chunk in chunks(ids):
+                counts.update(conn.execute(query.where(mentions.c.entity_id.in_(chunk))).all())
+            return counts
 
     def report_time_counts(self) -> dict[str, int]:
         """How many sources have a known, an estimated and an unknown report time."""
@@ -443,3 +614,10 @@ class Reading:
                 .order_by(spans.c.document_id, spans.c.sentence_start, spans.c.sentence_end)
                 .limit(limit)).all()
         return [(r.document_id, r.sentence.strip()) for r in rows]
+
+
+def _named_in(value: dict) -> list[int]:
+    """Entity ids a statement's value names: an event's actors, a claim's place and
+    whoever the figure is attributed to."""
+    return [i for i in (*value.get("actors", []), value.get("place"),
+                        value.get("attributed_to")) if isinstance(i, int)]

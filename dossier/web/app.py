@@ -18,14 +18,14 @@ from fastapi.templating import Jinja2Templates
 
 from dossier.store import open_store
 from dossier.web.desk import Desk
-from dossier.web.routes import browse, entities, ingest, network, search, timeline
+from dossier.web.routes import browse, entities, exports, ingest, network, search, timeline
 from dossier.web.security import CSP, Csrf, Guard, RateLimit
 
 __all__ = ["CSP", "MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 5_000_000  # a request body, in bytes: the limit dossier.clean puts on an article
 INGEST_RATE = 10  # ingest requests per minute per client address (DOSSIER_INGEST_RATE)
-ROUTERS = (browse, search, entities, network, timeline, ingest)
+ROUTERS = (browse, search, entities, network, timeline, ingest, exports)
 
 
 def _graph_library() -> Path | None:

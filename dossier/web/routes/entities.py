@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from dossier import query
-from dossier.brief import briefing, strength_chart
+from dossier.web.charts import strength_chart
 from dossier.web.desk import DeskDep, EntityId
 
 router = APIRouter()
@@ -22,10 +22,8 @@ def _entity(desk, entity_id: int):
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, desk: DeskDep, entity_id: EntityId):
-    entity = _entity(desk, entity_id)
-    strength = briefing(desk.store, entity).strength
-    return desk.page(request, "entity.html", e=query.profile_page(desk.store, entity),
-                     bars=strength_chart(strength))
+    data = query.profile_page(desk.store, _entity(desk, entity_id))
+    return desk.page(request, "entity.html", e=data, chart=strength_chart(data["strength"]))
 
 
 @router.get("/api/entity/{entity_id}")
