@@ -14,19 +14,8 @@ from importlib import resources
 from jinja2 import Environment, select_autoescape
 
 from dossier.conflicts import find_conflicts
+from dossier.query.profiles import RELATION_SECTIONS
 from dossier.store.base import ESTIMATED, UNDATED, EntityRow, Store
-
-SECTIONS = (
-    ("Parent groups", "affiliate_of", "subject"), ("Affiliates and branches", "affiliate_of",
-                                                   "object"),
-    ("Splintered from", "splinter_of", "subject"), ("Splinters", "splinter_of", "object"),
-    ("Leaders", "leader_of", "object"), ("Members", "member_of", "object"),
-    ("Allies", "allied_with", None), ("Adversaries", "adversary_of", None),
-    ("Operates in", "operates_in", "subject"), ("Based in", "based_in", "subject"),
-    ("Leads", "leader_of", "subject"), ("Member of", "member_of", "subject"),
-    ("Works for", "works_for", "subject"),
-)
-
 
 @dataclass
 class Line:
@@ -79,7 +68,7 @@ def briefing(store: Store, entity: EntityRow) -> Briefing:
     cites = _Citations()
     relations = [a for a in about if a["kind"] == "relation"]
     sections = []
-    for title, predicate, side in SECTIONS:
+    for _key, title, predicate, side in RELATION_SECTIONS:
         lines = []
         for a in relations:
             if a["predicate"] != predicate:
