@@ -1,9 +1,11 @@
 """Loads and validates the data files under ``dossier/vocab`` — their only reader.
 
 Gazetteers (``armed_groups.yaml``, ``organizations.yaml``, ``states.yaml``,
-``places.yaml``) become :class:`GazetteerEntry` rows; ``shapes.yaml`` and
-``entity_types.yaml`` become :class:`Shapes`. A malformed file raises
-:class:`VocabularyError` naming the file and the key, at first load.
+``places.yaml``) become :class:`GazetteerEntry` rows, states and places with a
+point (``lat``/``lon``) for a map and states with an ISO 3166-1 code (``iso2``)
+for exports; ``shapes.yaml`` and ``entity_types.yaml`` become :class:`Shapes`.
+A malformed file raises :class:`VocabularyError` naming the file and the key, at
+first load.
 """
 from __future__ import annotations
 
@@ -28,9 +30,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GAZETTEERS = {
     "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country"}),
     "organizations.yaml": ("organization", {"id", "name", "aliases", "kind", "based_in"}),
-    "states.yaml": ("state", {"id", "name", "aliases", "demonyms"}),
-    "places.yaml": ("place", {"id", "name", "aliases", "state"}),
+    "states.yaml": ("state", {"id", "name", "iso2", "aliases", "demonyms", "lat", "lon"}),
+    "places.yaml": ("place", {"id", "name", "aliases", "state", "lat", "lon"}),
 }
+_ISO2 = re.compile(r"[A-Z]{2}")
 
 
 @lru_cache(maxsize=65536)
@@ -79,7 +82,11 @@ def is_acronym_text(text: str) -> bool:
 
 @dataclass(frozen=True)
 class GazetteerEntry:
-    """One named thing the gazetteers know: its id, type, name and aliases."""
+    """One named thing the gazetteers know: its id, type, name and aliases.
+
+    A state or place may have a point (``lat``, ``lon``: a representative point for
+    a map marker, both or neither); a state its ISO 3166-1 alpha-2 code (``iso2``).
+    """
 
     id: str
     type: str
@@ -91,6 +98,9 @@ class GazetteerEntry:
     based_in: str | None = None
     demonyms: tuple[str, ...] = ()
     state: str | None = None
+    iso2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -284,6 +294,29 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
+def _point(row: dict, where: str) -> tuple[float | None, float | None]:
+    """An entry's ``lat``/``lon``: both numbers in range, or both absent."""
+    lat, lon = row.get("lat"), row.get("lon")
+    if lat is None and lon is None:
+        return None, None
+    for key, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not -bound <= value <= bound:
+            raise VocabularyError(f"{where} ({row.get('id')}): '{key}' must be a number from "
+                                  f"-{bound} to {bound}, with lat and lon given together; "
+                                  f"got {value!r}")
+    return float(lat), float(lon)
+
+
+def _iso2(row: dict, where: str) -> str | None:
+    code = row.get("iso2")
+    if code is None or (isinstance(code, str) and _ISO2.fullmatch(code)):
+        return code
+    hint = " (quote it: YAML reads a bare NO as false)" if isinstance(code, bool) else ""
+    raise VocabularyError(f"{where} ({row.get('id')}): 'iso2' must be two capital letters, "
+                          f"got {code!r}{hint}")
+
+
 def _load_gazetteer(name: str, type_: str, allowed: set[str],
                     directory: Path | None) -> list[GazetteerEntry]:
     data = _read_yaml(name, directory)
@@ -300,12 +333,14 @@ def _load_gazetteer(name: str, type_: str, allowed: set[str],
         for key in ("id", "name"):
             if not isinstance(row.get(key), str) or not row[key].strip():
                 raise VocabularyError(f"{where}: missing or empty '{key}'")
+        lat, lon = _point(row, where)
         out.append(GazetteerEntry(
             id=row["id"], type=type_, name=row["name"].strip(),
             aliases=_str_list(row.get("aliases"), f"{where} aliases"),
             parent=row.get("parent"), countries=_str_list(row.get("country"), f"{where} country"),
             kind=row.get("kind"), based_in=row.get("based_in"),
-            demonyms=_str_list(row.get("demonyms"), f"{where} demonyms"), state=row.get("state")))
+            demonyms=_str_list(row.get("demonyms"), f"{where} demonyms"), state=row.get("state"),
+            iso2=_iso2(row, where), lat=lat, lon=lon))
     return out
 
 
@@ -445,7 +480,11 @@ def load_from(directory: Path | None) -> Vocabulary:
             if entry.id in vocab.entries:
                 raise VocabularyError(f"vocab/{name}: id {entry.id!r} used twice")
             vocab.entries[entry.id] = entry
+    codes: dict[str, str] = {}
     for entry in vocab.entries.values():
+        if entry.iso2 and codes.setdefault(entry.iso2, entry.id) != entry.id:
+            raise VocabularyError(f"vocab/states.yaml: iso2 {entry.iso2!r} given to both "
+                                  f"{codes[entry.iso2]!r} and {entry.id!r}")
         if entry.parent and entry.parent not in vocab.entries:
             raise VocabularyError(f"vocab/armed_groups.yaml: {entry.id}.parent names unknown "
                                   f"id {entry.parent!r}")
