@@ -136,9 +136,21 @@ EXIT_SOME_FAILED = 3
 """Exit status of an ingest or reprocess that stored documents but lost some."""
 
 
+AllowPrivateOption = Annotated[bool, typer.Option(
+    "--allow-private-hosts", help="Let URLs, feeds and their links reach loopback, private "
+                                  "and other non-public addresses (refused by default).")]
+
+
 @app.command("ingest")
 def ingest_cli(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        help="Files (.txt, .html, .jsonl, .rss, .atom, ...), directories (recursive), "
+             "http(s) URLs of articles or feeds, or - for stdin.")] = None,
+    urls: Annotated[Optional[Path], typer.Option(
+        "--urls", help="A file of URLs, one a line (blank lines and # comments skipped); "
+                       "each is fetched and read as an article, or as a feed if it is one.")
+    ] = None,
+    allow_private: AllowPrivateOption = False,
     db: DbOption = None,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=0, help="Extraction processes beside the one that reads and "
@@ -160,10 +172,19 @@ def ingest_cli(
     """
     from dossier.batch import ENGINES, open_engine
     from dossier.batch.ingest import ingest
+    from dossier.ingest.urls import url_list
     from dossier.store import open_store
 
     if engine not in ENGINES:
         raise _fail(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    sources = list(paths or [])
+    try:
+        sources += url_list(urls) if urls else []
+    except InputError as exc:
+        raise _fail(str(exc))
+    if not sources:
+        raise _fail("nothing to ingest: give files, folders, URLs or - for stdin, "
+                    "or --urls FILE" + (f" ({urls} lists no URLs)" if urls else ""))
     try:
         store = open_store(db)
         runner = open_engine(engine, workers, address, time_limit)
@@ -179,8 +200,9 @@ def ingest_cli(
             def on_failure(error: InputError) -> None:
                 progress.console.print(f"[red]skipped[/red] {escape(str(error))}")
 
-            report = ingest(paths, store, engine=runner, batch_size=batch_size,
-                            on_progress=on_progress, on_failure=on_failure)
+            report = ingest(sources, store, engine=runner, batch_size=batch_size,
+                            on_progress=on_progress, on_failure=on_failure,
+                            allow_private=allow_private)
     except KeyboardInterrupt:
         raise _interrupted(runner, store)
     except DossierError as exc:  # the run itself cannot go on (a worker cannot start)
@@ -198,6 +220,73 @@ def ingest_cli(
     _print_failure_reasons(report)
     store.close()
     _exit_on_failures(report)
+
+
+@app.command("watch")
+def watch_cli(
+    feeds: Annotated[list[str], typer.Argument(help="Feeds to poll: http(s) URLs or files.")],
+    every: Annotated[str, typer.Option(
+        "--every", help="Time between polls: 30s, 15m, 1h (a bare number is seconds).")
+    ] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit.")] = False,
+    allow_private: AllowPrivateOption = False,
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", min=0, help="Extraction processes beside the one that polls and "
+                                       "writes (0: all in one).")] = 1,
+    time_limit: TimeLimitOption = None,
+) -> None:
+    """Poll feeds and ingest their new items, one line per poll (Ctrl-C stops).
+
+    An item is new unless its GUID (in its feed), its link or its bytes were met
+    before, in this run or an earlier one (the store remembers them). An item
+    that fails is tried again at the next polls, three times in all. With
+    --once, exit status as for ingest, but a poll with nothing new is a
+    success: 0, 3 when a feed or an item failed, 1 when no feed could be read;
+    130 on Ctrl-C (what was committed stays).
+    """
+    from datetime import datetime
+
+    from dossier.batch import open_engine
+    from dossier.batch.watch import parse_interval, watch
+    from dossier.store import open_store
+
+    try:
+        seconds = parse_interval(every)
+    except ValueError as exc:
+        raise _fail(f"--every: {exc}")
+    try:
+        store = open_store(db)
+        runner = open_engine("local", workers, time_limit=time_limit)
+    except DossierError as exc:
+        raise _fail(str(exc))
+
+    def on_failure(error: InputError) -> None:
+        err.print(f"[red]skipped[/red] {escape(str(error))}")
+
+    def on_poll(report) -> None:
+        c = report.counts
+        feeds_part = f"{c['feeds']} feeds" + (f" ({c['feeds_failed']} unreadable)"
+                                              if c["feeds_failed"] else "")
+        out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S} poll {report.number}: {feeds_part}, "
+                  f"{c['items']} items, {c['known']} met before; stored {c['stored']} new, "
+                  f"{c['duplicates']} already stored, {c['failed']} failed; the store holds "
+                  f"{store.counts()['documents']} documents")
+
+    try:
+        report = watch(feeds, store, seconds, once=once, engine=runner,
+                       allow_private=allow_private, on_poll=on_poll, on_failure=on_failure)
+    except KeyboardInterrupt:
+        raise _interrupted(runner, store)
+    except DossierError as exc:
+        raise _fail(f"{exc}; what was committed is kept, run again to resume")
+    finally:
+        runner.close()
+    store.close()
+    if report.feeds_failed == report.feeds:
+        raise typer.Exit(1)
+    if report.ingest.counts["failed"]:
+        raise typer.Exit(EXIT_SOME_FAILED)
 
 
 def _exit_on_failures(report) -> None:

@@ -243,6 +243,13 @@ def _assertion_identity(conn: Connection) -> None:
                      .values(identity=of_row(row)))
 
 
+@migration("0011_feed_items")
+def _feed_items(conn: Connection) -> None:
+    """Feed items met by ``dossier watch``, by GUID and by URL, so that a restarted
+    watch neither fetches nor stores an item again."""
+    schema.feed_items.create(conn, checkfirst=True)
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

@@ -262,7 +262,7 @@ class Reading:
                         total)
                  .join(assertions, assertions.c.id == sources.c.assertion_id)
                  .join(documents, documents.c.id == sources.c.document_id)
-                 .where(and_(assertions.c.kind == "relation",
+                 .where(and_(assertions.c.kind == "relation", standing(),
                              assertions.c.subject_id == subject_id,
                              assertions.c.predicate == predicate,
                              assertions.c.object_id == object_id))
@@ -300,7 +300,7 @@ class Reading:
         its actors (name and type).
         """
         date = assertions.c.valid_from
-        kept = [assertions.c.kind.in_(kinds)]
+        kept = [assertions.c.kind.in_(kinds), standing()]
         if entity_ids is not None:
             ids = sorted(entity_ids)
             kept.append(assertions.c.id.in_(union_all(  # three indexed lookups

@@ -3,7 +3,10 @@
 Rules live in :mod:`dossier.resolve`; this module reads and writes the tables.
 Corrections are rows of their own (``corrections``): a merge sets
 ``entities.merged_into`` and a split records an alias override, so both are
-re-applied whenever documents are ingested or reprocessed again.
+re-applied whenever documents are ingested or reprocessed again. A statement
+marked wrong (a reject) is kept by its assertion identity, which a reprocess
+gives the rebuilt statement again: it stays in the store, hidden from every
+read for users (:func:`dossier.store.columns.standing`).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from dossier import vocabulary
+from dossier.errors import StorageError
 from dossier.model import Entity
 from dossier.resolve import alias_index_keys, alias_key, fuzzy_candidate, name_acronyms
 from dossier.store import identity as identities
@@ -192,7 +196,20 @@ def vote_type(conn: Connection, entity_id: int, type_: str) -> None:
 
 def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
     """Merge ``from_id`` into ``into_id``: its mentions, aliases and assertions move,
-    and it resolves to ``into_id`` from now on. Returns the correction's id."""
+    and it resolves to ``into_id`` from now on. Returns the correction's id.
+
+    The merged entity keeps its own alias rows (resolution follows it to
+    ``into_id``): they are what an undo takes back. Statements marked wrong stay
+    so under the identities the merge gives them.
+    """
+    for entity_id in (into_id, from_id):
+        row = conn.execute(select(entities.c.merged_into).where(
+            entities.c.id == entity_id)).first()
+        if row is None:
+            raise StorageError(f"no entity {entity_id}")
+        if row.merged_into is not None:
+            raise StorageError(f"entity {entity_id} was merged into {row.merged_into} "
+                               "already: name that one")
     conn.execute(update(entities).where(entities.c.id == from_id).values(merged_into=into_id))
     conn.execute(update(mentions).where(mentions.c.entity_id == from_id)
                  .values(entity_id=into_id))
@@ -204,12 +221,13 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
             .values(count=aliases.c.count + count))
         if moved.rowcount == 0:
             conn.execute(aliases.insert().values(**alias_row(into_id, alias, key, count)))
-    conn.execute(aliases.delete().where(aliases.c.entity_id == from_id))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
     moved = [r[0] for r in conn.execute(select(assertions.c.id).where(or_(
         assertions.c.subject_id == into_id, assertions.c.object_id == into_id))).all()]
+    before = _identities(conn, moved)
     identities.refresh(conn, moved)
+    _carry_rejects(conn, before, _identities(conn, moved))
     both = select(event_actors.c.assertion_id).where(event_actors.c.entity_id == into_id)
     conn.execute(event_actors.delete().where(and_(event_actors.c.entity_id == from_id,
                                                   event_actors.c.assertion_id.in_(both))))
@@ -224,8 +242,13 @@ def split(conn: Connection, entity_id: int, alias: str, note: str = "") -> tuple
     """Give ``alias`` of ``entity_id`` an entity of its own: its mentions move, and
     the alias resolves there from now on. Returns (new entity id, correction id)."""
     source = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
-    new_id = new_entity(conn, alias, source.type, None)
+    if source is None:
+        raise StorageError(f"no entity {entity_id}")
     key = alias_key(alias, source.type, vocabulary.load().shapes)
+    if not conn.execute(select(aliases.c.alias).where(and_(
+            aliases.c.entity_id == entity_id, aliases.c.alias_key == key))).first():
+        raise StorageError(f"{alias!r} is no alias of {source.name} (entity {entity_id})")
+    new_id = new_entity(conn, alias, source.type, None)
     conn.execute(update(aliases).where(and_(aliases.c.entity_id == entity_id,
                                             aliases.c.alias_key == key))
                  .values(entity_id=new_id))
@@ -238,8 +261,80 @@ def split(conn: Connection, entity_id: int, alias: str, note: str = "") -> tuple
     return new_id, correction
 
 
+def _identities(conn: Connection, assertion_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(assertion_ids), 900):
+        found.update(conn.execute(select(assertions.c.id, assertions.c.identity).where(
+            assertions.c.id.in_(assertion_ids[start:start + 900]))).all())
+    return found
+
+
+def _carry_rejects(conn: Connection, before: dict[int, str], after: dict[int, str]) -> None:
+    """Statements marked wrong stay so when a merge changes their identity."""
+    for assertion_id, old in before.items():
+        new = after.get(assertion_id)
+        if new and old and new != old:
+            conn.execute(update(corrections).where(and_(
+                corrections.c.action == "reject", corrections.c.undone.is_(False),
+                corrections.c.identity == old)).values(identity=new))
+
+
+def reject(conn: Connection, assertion_id: int, note: str = "") -> int:
+    """Mark the statement ``assertion_id`` wrong: it stays in the store, hidden from
+    profiles, graphs and exports, and stays hidden after a reprocess (it is kept
+    by its identity). Returns the correction's id."""
+    row = conn.execute(select(assertions).where(assertions.c.id == assertion_id)).first()
+    if row is None:
+        raise StorageError(f"no statement {assertion_id} (ids change when documents are "
+                           "reprocessed: see `dossier show NAME --json`)")
+    key = row.identity or identities.of_row(row)
+    already = _rejection(conn, key)
+    if already is not None:
+        raise StorageError(f"statement {assertion_id} is marked wrong already "
+                           f"(correction {already})")
+    return conn.execute(corrections.insert().values(
+        action="reject", entity_id=row.subject_id, other_id=row.object_id, alias_key=None,
+        identity=key, assertion_id=assertion_id, note=note, undone=False,
+        created_at=_now())).inserted_primary_key[0]
+
+
+def _rejection(conn: Connection, identity: str | None) -> int | None:
+    """The correction in force that marks statements of ``identity`` wrong, if any."""
+    if identity is None:
+        return None
+    row = conn.execute(select(corrections.c.id).where(and_(
+        corrections.c.action == "reject", corrections.c.undone.is_(False),
+        corrections.c.identity == identity)).order_by(corrections.c.id)).first()
+    return row[0] if row else None
+
+
+def statement(conn: Connection, assertion_id: int | None = None,
+              identity: str | None = None) -> dict | None:
+    """One stored statement, by id or by identity (the first of that identity),
+    shown or hidden: kind, subject, predicate, object, dates, value, and
+    ``rejected``, the correction that hides it (None if shown)."""
+    query = select(assertions)
+    if assertion_id is not None:
+        query = query.where(assertions.c.id == assertion_id)
+    elif identity is not None:
+        query = query.where(assertions.c.identity == identity)
+    else:
+        return None
+    row = conn.execute(query.order_by(assertions.c.id)).first()
+    if row is None:
+        return None
+    return {"id": row.id, "kind": row.kind, "subject_id": row.subject_id,
+            "predicate": row.predicate, "object_id": row.object_id,
+            "valid_from": row.valid_from, "valid_to": row.valid_to,
+            "value": dict(row.value or {}), "identity": row.identity,
+            "rejected": _rejection(conn, row.identity)}
+
+
 def undo(conn: Connection, correction_id: int) -> dict | None:
-    """Mark a correction undone; returns it (a reprocess then rebuilds without it)."""
+    """Mark a correction undone; returns it, or None when there is no correction
+    ``correction_id`` in force. A merge's entity takes its aliases back and a split
+    alias goes back to the entity it came from (a reprocess then rebuilds their
+    mentions and statements); a statement marked wrong is shown again at once."""
     row = conn.execute(select(corrections).where(corrections.c.id == correction_id)).first()
     if row is None or row.undone:
         return None
@@ -248,9 +343,60 @@ def undo(conn: Connection, correction_id: int) -> dict | None:
     if row.action == "merge":
         conn.execute(update(entities).where(entities.c.id == row.other_id)
                      .values(merged_into=None))
+        _give_back_aliases(conn, row.other_id, canonical(conn, row.entity_id))
+    elif row.action == "split":
+        _return_split(conn, row.entity_id, canonical(conn, row.other_id))
     return dict(row._mapping)
 
 
+def _give_back_aliases(conn: Connection, from_id: int, into_id: int) -> None:
+    """Undo a merge's aliases: the merged entity's own alias rows (kept by
+    :func:`merge`) leave ``into_id``, whose counts drop by theirs."""
+    if from_id == into_id:
+        return
+    for alias, count in conn.execute(select(aliases.c.alias, aliases.c.count)
+                                     .where(aliases.c.entity_id == from_id)).all():
+        conn.execute(update(aliases).where(and_(aliases.c.entity_id == into_id,
+                                                aliases.c.alias == alias))
+                     .values(count=aliases.c.count - count))
+    conn.execute(aliases.delete().where(and_(aliases.c.entity_id == into_id,
+                                             aliases.c.count <= 0)))
+    if not conn.execute(select(aliases.c.alias).where(aliases.c.entity_id == from_id)
+                        .limit(1)).first():
+        # Merged before merges kept aliases: its own name at least resolves to it again.
+        row = conn.execute(select(entities.c.name, entities.c.type)
+                           .where(entities.c.id == from_id)).first()
+        key = alias_key(row.name, row.type, vocabulary.load().shapes)
+        conn.execute(aliases.delete().where(and_(aliases.c.entity_id == into_id,
+                                                 aliases.c.alias == row.name)))
+        conn.execute(aliases.insert().values(**alias_row(from_id, row.name, key)))
+
+
+def _return_split(conn: Connection, split_id: int, source_id: int) -> None:
+    """Undo a split: the split entity's aliases go back to ``source_id`` and it
+    resolves there from now on."""
+    if split_id == source_id:
+        return
+    for alias, key, count in conn.execute(select(aliases.c.alias, aliases.c.alias_key,
+                                                 aliases.c.count)
+                                          .where(aliases.c.entity_id == split_id)).all():
+        moved = conn.execute(update(aliases).where(and_(
+            aliases.c.entity_id == source_id, aliases.c.alias == alias))
+            .values(count=aliases.c.count + count))
+        if moved.rowcount == 0:
+            conn.execute(aliases.insert().values(**alias_row(source_id, alias, key, count)))
+    conn.execute(aliases.delete().where(aliases.c.entity_id == split_id))
+    conn.execute(update(entities).where(entities.c.id == split_id)
+                 .values(merged_into=source_id))
+
+
 def list_corrections(conn: Connection) -> list[dict]:
-    return [dict(r._mapping) for r in conn.execute(
-        select(corrections).order_by(corrections.c.id)).all()]
+    """Every correction, oldest first; a reject with ``statement``: the statement it
+    marks wrong as stored now (None when no document states it any more)."""
+    out = []
+    for r in conn.execute(select(corrections).order_by(corrections.c.id)).all():
+        item = dict(r._mapping)
+        if r.action == "reject":
+            item["statement"] = statement(conn, identity=r.identity)
+        out.append(item)
+    return out

@@ -7,7 +7,8 @@ mentions    one row per mention: document, entity, offsets, its sentence
 assertions  relations, claims, events, quotes: what is said, once
 sources     who said an assertion: document, evidence span, report time,
             extractor version, hedged, confidence (agreement = many sources)
-corrections a user's merges and splits, re-applied on every ingest and reprocess
+corrections a user's merges, splits and statements marked wrong, re-applied on every
+            ingest and reprocess
 failures    inputs that could not be read or processed, with the reason
 event_actors   every actor of an event assertion (the events an entity took part in)
 story_bands  LSH bands of each document's signature (near copies share one)
@@ -161,13 +162,19 @@ name_acronyms = Table(
 corrections = Table(
     "corrections", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("action", String(20), nullable=False),  # merge, split
-    Column("entity_id", Integer, nullable=False),  # merged into / split off to
-    Column("other_id", Integer, nullable=False),  # merged from / split off from
+    Column("action", String(20), nullable=False),  # merge, split, reject
+    # merged into / split off to / the rejected statement's subject (NULL: none)
+    Column("entity_id", Integer),
+    Column("other_id", Integer),  # merged from / split off from / the statement's object
     Column("alias_key", Text),  # split: the alias that now resolves to entity_id
+    # reject (migration 0012): the statement marked wrong, by its identity (which
+    # survives reprocess, unlike its id), and its id when it was marked, for display
+    Column("identity", String(64)),
+    Column("assertion_id", Integer),
     Column("note", Text),
     Column("undone", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+    Index("ix_corrections_identity", "identity"),
 )
 
 failures = Table(

@@ -147,12 +147,26 @@ class Writing:
         with self._writing() as conn:
             return resolution.split(conn, entity_id, alias, note)[0]
 
+    def reject(self, assertion_id: int, note: str = "") -> int:
+        """Mark a statement wrong (kept, hidden from every read for users, re-applied
+        after reprocess); return the correction's id."""
+        with self._writing() as conn:
+            return resolution.reject(conn, assertion_id, note)
+
+    def statement(self, assertion_id: int) -> dict | None:
+        """One statement as stored, shown or hidden (``rejected``: the correction
+        that hides it); None when there is no statement ``assertion_id``."""
+        with self.engine.connect() as conn:
+            return resolution.statement(conn, assertion_id)
+
     def undo_correction(self, correction_id: int) -> dict | None:
-        """Mark a correction undone (reprocess to rebuild without it)."""
+        """Mark a correction undone; a merge or split then needs a reprocess to
+        rebuild without it, a reject is lifted at once."""
         with self._writing() as conn:
             return resolution.undo(conn, correction_id)
 
     def corrections(self) -> list[dict]:
+        """Every correction, oldest first (rejects with the statement they hide)."""
         with self.engine.connect() as conn:
             return resolution.list_corrections(conn)
 
