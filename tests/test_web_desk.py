@@ -163,3 +163,38 @@ def test_keyboard_and_phone_layout(desk_db, front):
         phone.goto(f"{base}/entity/{front['id']}")
         phone.screenshot(path=str(SCREENSHOTS / "profile-390.png"), full_page=True)
         browser.close()
+
+
+def test_places_api_locates_the_areas_of_operation(client, front):
+    data = client.get(f"/api/entity/{front['id']}/places").json()
+    by_name = {p["name"]: p for p in data["places"]}
+    assert {"Kaduna", "Zamfara"} <= set(by_name)
+    kaduna = by_name["Kaduna"]
+    assert 9 < kaduna["lat"] < 12 and 6 < kaduna["lon"] < 9 and kaduna["iso2"] == "NG"
+    assert all(s["evidence"] for s in kaduna["statements"])
+    assert by_name["Zamfara"]["stories"] == 2
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+def test_map_draws_offline_and_lists_a_places_statements(desk_db, front):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serving(desk_db) as base, sync_playwright() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        remote = []
+        page.on("request", lambda r: None if r.url.startswith(base) else remote.append(r.url))
+        page.goto(f"{base}/entity/{front['id']}#areas")
+        page.wait_for_selector("#map[data-ready=yes]", timeout=20000)
+        assert page.get_attribute("#map", "data-markers") == "2"
+        assert page.locator("#map path.leaflet-interactive").count() == 2  # the markers
+        assert page.locator("#map .leaflet-overlay-pane path").count() > 100  # outlines
+        page.locator("#map path.leaflet-interactive").first.click()
+        page.wait_for_selector("#map-statements q")
+        listed = page.inner_text("#map-statements")
+        assert page.get_attribute("#map", "data-selected") in listed
+        assert "Operates in" in listed
+        page.locator("#areas").screenshot(path=str(SCREENSHOTS / "map.png"))
+        assert not remote, remote  # no tiles, no CDN
+        browser.close()

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from dossier.conflicts import find_conflicts
 from dossier.graph import held_at
+from dossier.query.places import places
 from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow, Store
 from dossier.vocabulary import read_settings
 
@@ -263,7 +264,7 @@ def profile_page(store: Store, entity: EntityRow) -> dict:
         "document_count": p.document_count,
         "first_seen": p.first_seen, "last_seen": p.last_seen,
         "groups": groups,
-        "places": [],
+        "map": places(store, groups),
         "strength": _strength(entity.id, facts, names),
         "timeline": [{**_row(f), "date": f["valid_from"],
                       "description": f["value"].get("description"),

@@ -18,14 +18,15 @@ from fastapi.templating import Jinja2Templates
 
 from dossier.store import open_store
 from dossier.web.desk import Desk
-from dossier.web.routes import browse, entities, exports, ingest, network, search, timeline
+from dossier.web.routes import (browse, corrections, entities, exports, ingest, network, search,
+                                 timeline)
 from dossier.web.security import CSP, Csrf, Guard, RateLimit
 
 __all__ = ["CSP", "MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 5_000_000  # a request body, in bytes: the limit dossier.clean puts on an article
 INGEST_RATE = 10  # ingest requests per minute per client address (DOSSIER_INGEST_RATE)
-ROUTERS = (browse, search, entities, network, timeline, ingest, exports)
+ROUTERS = (browse, search, entities, network, timeline, ingest, exports, corrections)
 
 
 def _graph_library() -> Path | None:
@@ -39,6 +40,16 @@ def _graph_library() -> Path | None:
     return folder if (folder / "vis-network.min.js").exists() else None
 
 
+def _map_library() -> Path | None:
+    """Leaflet as the ``XStatic-Leaflet`` package installs it, served locally."""
+    try:
+        from xstatic.pkg import leaflet
+    except ImportError:
+        return None
+    folder = Path(leaflet.BASE_DIR)
+    return folder if (folder / "leaflet.js").exists() else None
+
+
 def create_app(db: str | None = None, token: str | None = None,
                ingest_rate: int | None = None) -> FastAPI:
     """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``);
@@ -50,6 +61,9 @@ def create_app(db: str | None = None, token: str | None = None,
     vendor = _graph_library()
     if vendor is not None:
         app.mount("/vendor/vis", StaticFiles(directory=str(vendor)), name="vis")
+    leaflet = _map_library()
+    if leaflet is not None:
+        app.mount("/vendor/leaflet", StaticFiles(directory=str(leaflet)), name="leaflet")
     app.state.desk = Desk(
         store=open_store(db), token=token,
         templates=Jinja2Templates(directory=str(here / "templates")), csrf=Csrf(),

@@ -26,6 +26,13 @@ def entity_page(request: Request, desk: DeskDep, entity_id: EntityId):
     return desk.page(request, "entity.html", e=data, chart=strength_chart(data["strength"]))
 
 
+@router.get("/api/entity/{entity_id}/places")
+def api_entity_places(desk: DeskDep, entity_id: EntityId):
+    """The entity's areas of operation with their points, for the map."""
+    page = query.profile_page(desk.store, _entity(desk, entity_id))
+    return json.loads(json.dumps(page["map"], default=str))
+
+
 @router.get("/api/entity/{entity_id}")
 def api_entity(desk: DeskDep, entity_id: EntityId):
     page = query.profile_page(desk.store, _entity(desk, entity_id))
