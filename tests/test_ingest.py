@@ -415,7 +415,7 @@ def test_directory_without_articles(tmp_path):
     error = only(list(read_paths([str(tmp_path)])))
     assert isinstance(error, InputError)
     assert error.source == str(tmp_path)
-    assert "no .txt, .html or .jsonl files" in error.reason
+    assert "no .txt, .text, .html, .htm, .jsonl, .ndjson, .rss or .atom files" in error.reason
 
 
 def test_bundled_samples_directory(samples_dir):

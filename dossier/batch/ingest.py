@@ -87,17 +87,38 @@ class _Progress:
 
 def ingest(paths: Iterable[str], store: Store, engine=None, batch_size: int = BATCH_SIZE,
            on_progress: Callable[[int, int | None], None] | None = None,
-           on_failure: Callable[[InputError], None] | None = None) -> IngestReport:
-    """Ingest every article under ``paths`` into ``store``.
+           on_failure: Callable[[InputError], None] | None = None,
+           allow_private: bool = False) -> IngestReport:
+    """Ingest every article under ``paths`` (files, folders, ``-``, http(s) URLs)
+    into ``store``.
 
     engine: where extraction runs (default: this process); see ``engine_for``.
     on_progress(done, total) is called after each document (total is None when
     it cannot be known, as for stdin); on_failure(error) for each document that
-    could not be read, extracted or stored.
+    could not be read, extracted or stored. allow_private: let URLs reach
+    private addresses (see :mod:`dossier.ingest.fetch`).
     """
     paths = list(paths)
+    return ingest_items(read_paths(paths, allow_private), store, engine=engine,
+                        batch_size=batch_size, on_progress=on_progress, on_failure=on_failure,
+                        total=count_documents(paths) if on_progress else None)
+
+
+def ingest_items(items: Iterable[Document | InputError], store: Store, engine=None,
+                 batch_size: int = BATCH_SIZE,
+                 on_progress: Callable[[int, int | None], None] | None = None,
+                 on_failure: Callable[[InputError], None] | None = None,
+                 on_done: Callable[[Document, bool], None] | None = None,
+                 total: int | None = None) -> IngestReport:
+    """Ingest documents already read (errors among them are reported as failures).
+
+    on_done(document, stored) is called once a document is in the store: after
+    its batch committed (stored True), or when it was found stored already
+    (False). total: how many items to expect, for on_progress. The rest as for
+    :func:`ingest`.
+    """
     report = IngestReport()
-    progress = _Progress(count_documents(paths) if on_progress else None, on_progress)
+    progress = _Progress(total, on_progress)
 
     def fail(error: InputError) -> None:
         report.note("failures", error)
@@ -108,11 +129,13 @@ def ingest(paths: Iterable[str], store: Store, engine=None, batch_size: int = BA
 
     def duplicate(document: Document) -> None:
         report.note("duplicates", document.source or document.id)
+        if on_done:
+            on_done(document, False)
         progress.advance()
 
     def new_batches() -> Iterator[list[Document]]:
         batch: list[Document] = []
-        for item in read_paths(paths):
+        for item in items:
             if isinstance(item, InputError):
                 fail(item)
                 continue
@@ -135,6 +158,8 @@ def ingest(paths: Iterable[str], store: Store, engine=None, batch_size: int = BA
                     report.repairs[kind] = report.repairs.get(kind, 0) + count
             else:
                 report.note("duplicates", document.source or document.id)
+            if on_done:
+                on_done(document, added)
             progress.advance()
     return report
 
@@ -226,4 +251,4 @@ def _read_again(old: Document) -> Document | InputError:
                    published=old.published or fresh.published)
 
 
-__all__ = ["ingest", "reprocess", "IngestReport", "BATCH_SIZE", "Outcome"]
+__all__ = ["ingest", "ingest_items", "reprocess", "IngestReport", "BATCH_SIZE", "Outcome"]

@@ -14,6 +14,8 @@ event_actors   every actor of an event assertion (the events an entity took part
 story_bands  LSH bands of each document's signature (near copies share one)
 type_votes  how many documents read an entity as each type (its type is the vote)
 name_acronyms  the acronyms an entity's name spells or is (resolution by acronym)
+feed_items  feed items `dossier watch` has met, by GUID and by URL: the document
+            each became, or how often reading it failed
 """
 from __future__ import annotations
 
@@ -184,4 +186,18 @@ failures = Table(
     Column("stage", String(20), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime, nullable=False),
+)
+
+feed_items = Table(
+    "feed_items", metadata,  # migration 0011
+    # sha256 of "guid", the feed and the GUID (a GUID is only unique in its feed),
+    # or of "url" and the item's link (a link is one article whatever feed names it)
+    Column("key", String(64), primary_key=True),
+    Column("kind", String(4), nullable=False),  # guid, url
+    Column("value", Text, nullable=False),  # the GUID or the URL
+    Column("feed", Text, nullable=False),  # the feed it was first met in
+    Column("document_id", String(64)),  # what it was stored as; NULL while reading fails
+    Column("attempts", Integer, nullable=False, default=0),  # failed reads
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
 )

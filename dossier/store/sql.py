@@ -2,9 +2,10 @@
 connections and transactions. What the store does is split by purpose:
 :mod:`~dossier.store.writing` (documents in, entities resolved by
 :mod:`~dossier.store.resolution`, corrections), :mod:`~dossier.store.reading`
-(profiles, assertions, graph edges, counts) and :mod:`~dossier.store.search`
-(full text). Every query is built with SQLAlchemy expressions and bound
-parameters; article text never becomes SQL.
+(profiles, assertions, graph edges, counts), :mod:`~dossier.store.search`
+(full text) and :mod:`~dossier.store.feeds` (feed items already met). Every
+query is built with SQLAlchemy expressions and bound parameters; article text
+never becomes SQL.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dossier.errors import StorageError
 from dossier.store import migrations
+from dossier.store.feeds import FeedItems
 from dossier.store.reading import Reading
 from dossier.store.search import Searching
 from dossier.store.writing import Writing
@@ -53,7 +55,7 @@ def _sqlite_begin(conn: Connection) -> None:
                          else "BEGIN")
 
 
-class SQLStore(Writing, Reading, Searching):
+class SQLStore(Writing, Reading, Searching, FeedItems):
     """A :class:`~dossier.store.base.Store` over any SQLAlchemy URL: the engine and
     its transactions here; writing, reading and search in their own modules."""
 
