@@ -824,15 +824,20 @@ def serve_cli(
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless you say so.")] =
     "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_private_hosts: Annotated[bool, typer.Option(
+        "--allow-private-hosts", help="Let feeds and URLs added in the browser reach "
+                                      "loopback and private addresses.")] = False,
 ) -> None:
-    """Serve the web app; writing (ingest) needs DOSSIER_TOKEN in the environment."""
+    """Serve the web app; writing (ingest, corrections) needs DOSSIER_TOKEN in the
+    environment."""
     import os
 
     import uvicorn
 
     from dossier.web.app import create_app
 
-    app_ = create_app(db, token=os.environ.get("DOSSIER_TOKEN") or None)
+    app_ = create_app(db, token=os.environ.get("DOSSIER_TOKEN") or None,
+                      allow_private_hosts=allow_private_hosts)
     out.print(f"Dossier on http://{host}:{port}/ "
               f"({'writable with the token' if os.environ.get('DOSSIER_TOKEN') else 'read-only'})")
     uvicorn.run(app_, host=host, port=port, log_level="warning")

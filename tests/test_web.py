@@ -135,12 +135,12 @@ def _launch(p):
 
 
 @contextmanager
-def serving(db_url: str, token: str = ""):
+def serving(db_url: str, token: str = "", *options: str):
     """A real `dossier serve` subprocess on a free loopback port; yields its base URL."""
     port = _free_port()
     dossier = Path(sys.executable).with_name("dossier")
     command = [str(dossier) if dossier.exists() else shutil.which("dossier"), "serve",
-               "--db", db_url, "--port", str(port)]
+               "--db", db_url, "--port", str(port), *options]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "DOSSIER_TOKEN": token})
     base = f"http://127.0.0.1:{port}"

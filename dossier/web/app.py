@@ -51,9 +51,10 @@ def _map_library() -> Path | None:
 
 
 def create_app(db: str | None = None, token: str | None = None,
-               ingest_rate: int | None = None) -> FastAPI:
+               ingest_rate: int | None = None, allow_private_hosts: bool = False) -> FastAPI:
     """The app over the store at ``db``; ``token`` enables writing (``DOSSIER_TOKEN``);
-    ``ingest_rate`` ingest requests a minute per client (``DOSSIER_INGEST_RATE``, 10)."""
+    ``ingest_rate`` ingest requests a minute per client (``DOSSIER_INGEST_RATE``, 10);
+    ``allow_private_hosts`` lets fetched feeds and URLs reach private addresses."""
     app = FastAPI(title="Dossier", description="A sourced record of armed groups in the news.")
     app.add_middleware(Guard, max_body=MAX_BODY_BYTES)
     here = Path(str(resources.files("dossier.web")))
@@ -69,7 +70,7 @@ def create_app(db: str | None = None, token: str | None = None,
         templates=Jinja2Templates(directory=str(here / "templates")), csrf=Csrf(),
         limiter=RateLimit(ingest_rate or int(os.environ.get("DOSSIER_INGEST_RATE")
                                              or INGEST_RATE)),
-        graph_library=vendor is not None)
+        graph_library=vendor is not None, allow_private_hosts=allow_private_hosts)
     for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -28,6 +28,7 @@ class Desk:
     csrf: Csrf
     limiter: RateLimit
     graph_library: bool  # vis-network is installed and served
+    allow_private_hosts: bool = False  # fetched feeds and URLs may reach private addresses
 
     def page(self, request: Request, name: str, status_code: int = 200,
              **context) -> HTMLResponse:

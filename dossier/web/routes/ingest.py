@@ -1,7 +1,16 @@
-"""Adding articles: the ingest page's form (CSRF token, then the write token) and
-``POST /api/ingest`` (bearer token). Without a configured token nothing is written."""
+"""Adding articles: the ingest page's form (CSRF token, then the write token),
+``POST /api/ingest`` (one article), and where analysts get news:
+``/api/ingest/file`` (a .txt, .html or .jsonl file the page reads), ``/api/ingest/feed``
+(an RSS or Atom feed, or one page, by URL) and ``/api/ingest/urls`` (a list of URLs).
+The API takes the bearer token; without a configured token nothing is written.
+Fetching goes through :mod:`dossier.ingest.fetch`: private and loopback hosts are
+refused unless the server allows them (``dossier serve --allow-private-hosts``)."""
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+from itertools import chain
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -9,7 +18,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from dossier.batch.ingest import ingest_items
 from dossier.errors import InputError
+from dossier.ingest import READERS, read_file, read_paths
+from dossier.ingest.urls import read_url
 from dossier.web.desk import Desk, DeskDep
 from dossier.web.security import Csrf, RateLimit, bearer_ok
 
@@ -25,6 +37,25 @@ class IngestRequest(BaseModel):
     title: str | None = Field(None, max_length=1000)
     url: str | None = Field(None, max_length=2000)
     published: str | None = Field(None, max_length=40)
+
+
+MAX_URLS = 100  # URLs in one request to /api/ingest/urls
+
+
+class FileUpload(BaseModel):
+    """A file the ingest page read: its name (for the reader its extension picks)
+    and its text."""
+
+    filename: str = Field(..., min_length=1, max_length=200)
+    content: str = Field(..., max_length=MAX_UPLOAD_CHARS)
+
+
+class FeedRequest(BaseModel):
+    url: str = Field(..., min_length=1, max_length=2000)
+
+
+class UrlList(BaseModel):
+    urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS)
 
 
 def rate_limited(request: Request, desk: DeskDep) -> None:
@@ -82,14 +113,19 @@ async def ingest_form(request: Request, desk: DeskDep):
     return reply(201, "Stored" if result["stored"] else "Already stored", result)
 
 
-@router.post("/api/ingest", status_code=201, dependencies=[Depends(rate_limited)])
-def api_ingest(item: IngestRequest, desk: DeskDep, authorization: str | None = Header(None)):
+def writer(desk: DeskDep, authorization: str | None = Header(None)) -> Desk:
+    """The write token as a bearer token, or 401."""
     if not desk.token:
         raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN",
                             headers={"WWW-Authenticate": "Bearer"})
     if not bearer_ok(authorization, desk.token):
         raise HTTPException(401, "a valid token is required",
                             headers={"WWW-Authenticate": "Bearer"})
+    return desk
+
+
+@router.post("/api/ingest", status_code=201, dependencies=[Depends(rate_limited)])
+def api_ingest(item: IngestRequest, desk: Desk = Depends(writer)):
     return ingest_item(desk, item)
 
 
@@ -115,3 +151,50 @@ def ingest_item(desk: Desk, item: IngestRequest) -> dict:
         raise HTTPException(422, str(exc)) from exc
     stored = desk.store.add(document, cleaned, record)
     return {"id": document.id, "stored": stored, "entities": len(record.entities)}
+
+
+def _store_all(desk: Desk, items) -> dict:
+    """Extract and store documents as a batch; what was stored, found, refused."""
+    done: list[dict] = []
+    report = ingest_items(items, desk.store, on_done=lambda document, stored: done.append(
+        {"id": document.id, "title": document.title or document.source, "stored": stored}))
+    return {"stored": report.counts["stored"], "duplicates": report.counts["duplicates"],
+            "failed": [{"source": e.source, "reason": e.reason} for e in report.failures],
+            "failed_count": report.counts["failed"], "documents": done[:200]}
+
+
+def _uploaded(upload: FileUpload):
+    """The articles of an uploaded file, read by the reader of its extension."""
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in READERS:
+        yield InputError(upload.filename, "no reader for this kind of file: use "
+                         + ", ".join(sorted(READERS)))
+        return
+    with tempfile.TemporaryDirectory(prefix="dossier-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_text(upload.content, encoding="utf-8")
+        for item in read_file(path):
+            if isinstance(item, InputError):
+                yield InputError(upload.filename, item.reason)
+            else:
+                yield dataclasses.replace(item, source=f"upload:{upload.filename}")
+
+
+@router.post("/api/ingest/file", dependencies=[Depends(rate_limited)])
+async def api_ingest_file(upload: FileUpload, desk: Desk = Depends(writer)):
+    return await run_in_threadpool(_store_all, desk, _uploaded(upload))
+
+
+@router.post("/api/ingest/feed", dependencies=[Depends(rate_limited)])
+async def api_ingest_feed(feed: FeedRequest, desk: Desk = Depends(writer)):
+    """A feed by URL, item by item (or a page, if the URL serves one)."""
+    items = read_paths([feed.url.strip()], allow_private=desk.allow_private_hosts)
+    return await run_in_threadpool(_store_all, desk, items)
+
+
+@router.post("/api/ingest/urls", dependencies=[Depends(rate_limited)])
+async def api_ingest_urls(request: UrlList, desk: Desk = Depends(writer)):
+    urls = [u.strip() for u in request.urls if u.strip() and not u.strip().startswith("#")]
+    items = chain.from_iterable(read_url(u, allow_private=desk.allow_private_hosts)
+                                for u in urls)
+    return await run_in_threadpool(_store_all, desk, items)

@@ -46,7 +46,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   // The view first: Leaflet draws vector layers only once it has one.
   const points = data.places.map(place => [place.lat, place.lon]);
   if (points.length > 1) {
-    map.fitBounds(points, {padding: [40, 40], maxZoom: 6});
+    map.fitBounds(points, {padding: [40, 40], maxZoom: 5});
   } else if (points.length === 1) {
     map.setView(points[0], 5);
   } else {
