@@ -400,18 +400,6 @@ def _print_profile(p) -> None:
         out.print(f"  • {escape(sentence)}")
 
 
-# Profile sections: (title, predicate, which side the profiled entity is on).
-RELATION_SECTIONS = (
-    ("allies", "allied_with", None), ("adversaries", "adversary_of", None),
-    ("parent groups", "affiliate_of", "subject"), ("affiliates", "affiliate_of", "object"),
-    ("splintered from", "splinter_of", "subject"), ("splinters", "splinter_of", "object"),
-    ("leaders", "leader_of", "object"), ("leads", "leader_of", "subject"),
-    ("members", "member_of", "object"), ("member of", "member_of", "subject"),
-    ("works for", "works_for", "subject"), ("staff", "works_for", "object"),
-    ("operates in", "operates_in", "subject"), ("based in", "based_in", "subject"),
-)
-
-
 def _reported(fact: dict) -> str:
     """When a fact was reported (its first and last report, estimated dates marked,
     or "undated"); then how many sources and independent stories state it."""
@@ -424,16 +412,13 @@ def _reported(fact: dict) -> str:
 def _print_assertions(p) -> None:
     """Each distinct fact of a profile once: relations by section, strength
     estimates by date (undated apart), quotes and the timeline."""
+    from dossier.query.profiles import relation_sections
+
     facts = p.facts()
-    for title, predicate, side in RELATION_SECTIONS:
-        rows = [f for f in facts if f["kind"] == "relation" and f["predicate"] == predicate
-                and (p.entity.id in (f["subject_id"], f["object_id"]) if side is None
-                     else f[f"{side}_id"] == p.entity.id)]
-        if not rows:
-            continue
-        out.print(f"[bold]{title}[/bold]:")
+    for _key, title, rows in relation_sections(p.entity.id, facts):
+        out.print(f"[bold]{title.lower()}[/bold]:")
         for f in rows:
-            other = f["object"] if f["subject_id"] == p.entity.id else f["subject"]
+            other = f["other"]["name"]
             hedge = " (hedged)" if f["hedged"] else ""
             since = f" (since {f['valid_from']})" if f["valid_from"] else ""
             out.print(f"  • {escape(str(other))}{since}{hedge} — "
