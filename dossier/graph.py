@@ -34,34 +34,42 @@ def held_at(valid_from: str | None, first_reported: str | None, as_of: str) -> t
     return first_reported[:len(as_of)] <= as_of, "report"
 
 
-def build_graph(store: Store, around: int | None = None, depth: int = 1,
-                as_of: str | None = None) -> nx.MultiDiGraph:
-    """The relation graph of the store.
+def neighbourhood(store: Store, around: int | None = None, depth: int = 1,
+                  as_of: str | None = None, predicates: list[str] | None = None
+                  ) -> tuple[set[int] | None, list[dict]]:
+    """The relation summaries of the graph, and the entity ids reached (None: the
+    whole store).
 
     around: an entity id; keep only entities within ``depth`` relations of it
         (and the relations among them). The neighbourhood is walked in the
         store, one ring at a time, so its cost follows the size of the answer,
         not of the store.
     as_of: keep only relations that held at this date (see :func:`holds_at`).
+    predicates: walk and keep only relations of these predicates (None: all).
     """
     def held(a: dict) -> bool:
-        return as_of is None or held_at(a["valid_from"], a["first_reported"], as_of)[0]
+        return ((not predicates or a["predicate"] in predicates)
+                and (as_of is None or held_at(a["valid_from"], a["first_reported"], as_of)[0]))
 
     if around is None:
-        entities = store.all_entities()
-        relations = [a for a in store.relation_summaries() if held(a)]
-    else:
-        keep, ring = {around}, {around}
-        for _ in range(depth):
-            touching = [a for a in store.relation_summaries(touching=ring) if held(a)]
-            ring = {a[end] for a in touching for end in ("subject_id", "object_id")} - keep
-            keep |= ring
-            if not ring:
-                break
-        entities = store.all_entities(ids=keep)
-        relations = [a for a in store.relation_summaries(among=keep) if held(a)]
+        return None, [a for a in store.relation_summaries() if held(a)]
+    keep, ring = {around}, {around}
+    for _ in range(depth):
+        touching = [a for a in store.relation_summaries(touching=ring) if held(a)]
+        ring = {a[end] for a in touching for end in ("subject_id", "object_id")} - keep
+        keep |= ring
+        if not ring:
+            break
+    return keep, [a for a in store.relation_summaries(among=keep) if held(a)]
+
+
+def build_graph(store: Store, around: int | None = None, depth: int = 1,
+                as_of: str | None = None) -> nx.MultiDiGraph:
+    """The relation graph of the store (all of it, or the :func:`neighbourhood`
+    of ``around`` to ``depth``), relations as of ``as_of`` when given."""
+    keep, relations = neighbourhood(store, around, depth, as_of)
     graph = nx.MultiDiGraph()
-    for entity, aliases in entities:
+    for entity, aliases in store.all_entities(ids=keep):
         graph.add_node(entity.id, name=entity.name, type=entity.type,
                        aliases="; ".join(aliases), kb_id=entity.kb_id or "")
     for a in relations:
