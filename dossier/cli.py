@@ -715,8 +715,33 @@ def split_cli(
     """Give an alias an entity of its own; recorded and re-applied on every ingest."""
     store = _existing_store(db)
     entity = _one_entity(store, name)
-    new_id = store.split(entity.id, alias, note)
+    try:
+        new_id = store.split(entity.id, alias, note)
+    except DossierError as exc:
+        raise _fail(str(exc))
     out.print(f"{escape(alias)} split from {escape(entity.name)} as entity {new_id}")
+    store.close()
+
+
+@app.command("reject")
+def reject_cli(
+    assertion: Annotated[int, typer.Argument(
+        help="The statement's id (a fact's \"id\" in `dossier show NAME --json`).")],
+    note: Annotated[str, typer.Option(help="Why (kept with the correction).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Mark a statement wrong: kept, hidden from profiles, graphs and exports, and
+    hidden again after every reprocess; `dossier undo` brings it back."""
+    from dossier.query.corrections import statement_names, statement_summary
+    store = _existing_store(db)
+    try:
+        correction = store.reject(assertion, note)
+    except DossierError as exc:
+        raise _fail(str(exc))
+    shown = store.statement(assertion)
+    out.print(f"marked statement {assertion} wrong: "
+              f"{escape(statement_summary(shown, statement_names(store, shown)))} "
+              f"(correction {correction}; `dossier undo {correction}` brings it back)")
     store.close()
 
 
@@ -725,26 +750,32 @@ def undo_cli(
     correction: Annotated[int, typer.Argument(help="Correction number (see `corrections`).")],
     db: DbOption = None,
 ) -> None:
-    """Reverse a merge or split, then rebuild the extractions without it."""
-    from dossier.batch.ingest import reprocess
+    """Reverse a correction: a merge or split, then rebuild the extractions without
+    it; a statement marked wrong is shown again."""
+    from dossier.corrections import undo
     store = _existing_store(db)
-    undone = store.undo_correction(correction)
+    undone = undo(store, correction)
     if undone is None:
         raise _fail(f"no active correction {correction}")
-    reprocess(store)
-    out.print(f"undid {undone['action']} {correction} and rebuilt the extractions")
+    rebuilt = " and rebuilt the extractions" if undone["rebuilt"] else ""
+    out.print(f"undid {undone['action']} {correction}{rebuilt}")
     store.close()
 
 
 @app.command("corrections")
 def corrections_cli(db: DbOption = None) -> None:
-    """List the user's merges and splits."""
+    """List the user's merges, splits and statements marked wrong."""
+    from dossier.query.corrections import corrections
     store = _existing_store(db)
-    table = Table("#", "action", "entity", "other", "alias", "undone", "when", box=None)
-    for c in store.corrections():
-        table.add_row(str(c["id"]), c["action"], str(c["entity_id"]), str(c["other_id"]),
-                      escape(c["alias_key"] or ""), "yes" if c["undone"] else "",
-                      c["created_at"].isoformat(timespec="seconds"))
+    table = Table("#", "action", "entity", "other", "alias", "statement", "undone", "when",
+                  box=None)
+    for c in corrections(store):
+        statement = c["statement"]["summary"] if c["statement"] else (
+            "(no document states it any more)" if c["action"] == "reject" else "")
+        table.add_row(str(c["id"]), c["action"],
+                      *(str(c[k]["id"]) if c[k] else "" for k in ("entity", "other")),
+                      escape(c["alias"] or ""), escape(statement),
+                      "yes" if c["undone"] else "", c["created_at"])
     out.print(table)
     store.close()
 

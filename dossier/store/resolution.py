@@ -20,6 +20,7 @@ from dossier import vocabulary
 from dossier.errors import StorageError
 from dossier.model import Entity
 from dossier.resolve import alias_index_keys, alias_key, fuzzy_candidate, name_acronyms
+from dossier.schema import load as load_schema
 from dossier.store import identity as identities
 from dossier.store.schema import (aliases, assertions, corrections, entities, event_actors,
                                   mentions, type_votes)
@@ -223,6 +224,14 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
             conn.execute(aliases.insert().values(**alias_row(into_id, alias, key, count)))
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
+    # A symmetric tie is stored lower id first (as ingest writes it), so that its
+    # identity is the one a reprocess computes.
+    symmetric = sorted(load_schema().symmetric)
+    conn.execute(update(assertions).where(and_(
+        assertions.c.kind == "relation", assertions.c.predicate.in_(symmetric),
+        assertions.c.subject_id > assertions.c.object_id,
+        or_(assertions.c.subject_id == into_id, assertions.c.object_id == into_id)))
+        .values(subject_id=assertions.c.object_id, object_id=assertions.c.subject_id))
     moved = [r[0] for r in conn.execute(select(assertions.c.id).where(or_(
         assertions.c.subject_id == into_id, assertions.c.object_id == into_id))).all()]
     before = _identities(conn, moved)
