@@ -250,6 +250,33 @@ def _feed_items(conn: Connection) -> None:
     schema.feed_items.create(conn, checkfirst=True)
 
 
+@migration("0012_statement_rejections")
+def _statement_rejections(conn: Connection) -> None:
+    """A statement marked wrong is a correction too (``action`` reject), kept by its
+    assertion identity and its id at the time; such a row may name no entity, so
+    ``entity_id`` and ``other_id`` take NULL."""
+    columns = {c["name"]: c for c in inspect(conn).get_columns("corrections")}
+    if not columns["entity_id"]["nullable"] or not columns["other_id"]["nullable"]:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE corrections ALTER COLUMN entity_id DROP NOT NULL"))
+            conn.execute(text("ALTER TABLE corrections ALTER COLUMN other_id DROP NOT NULL"))
+        else:  # SQLite cannot drop a NOT NULL: the table is built again, ids kept
+            conn.execute(text("ALTER TABLE corrections RENAME TO corrections_before_0012"))
+            schema.corrections.create(conn)
+            conn.execute(text(
+                "INSERT INTO corrections (id, action, entity_id, other_id, alias_key, note, "
+                "undone, created_at) SELECT id, action, entity_id, other_id, alias_key, note, "
+                "undone, created_at FROM corrections_before_0012"))
+            conn.execute(text("DROP TABLE corrections_before_0012"))
+            columns = {c["name"]: c for c in inspect(conn).get_columns("corrections")}
+    for column, kind in (("identity", "VARCHAR(64)"), ("assertion_id", "INTEGER")):
+        if column not in columns:
+            conn.execute(text(f"ALTER TABLE corrections ADD COLUMN {column} {kind}"))
+    if "ix_corrections_identity" not in {i["name"] for i in
+                                         inspect(conn).get_indexes("corrections")}:
+        conn.execute(text("CREATE INDEX ix_corrections_identity ON corrections (identity)"))
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):
