@@ -242,7 +242,8 @@ def test_browser_search_profile_evidence(server):
         page.click("button[type=submit]")
         page.click("#entities a")
         assert page.inner_text("#name") == "Islamic State Khorasan Province"
-        page.click("a.cite >> nth=0")
+        page.click("details.evidence summary >> nth=0")
+        page.click("details.evidence[open] a.cite >> nth=0")
         mark = page.locator("mark#evidence")
         mark.wait_for()
         assert mark.is_visible() and mark.inner_text().strip()
