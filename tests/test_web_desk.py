@@ -72,6 +72,8 @@ def test_profile_sections_come_in_the_order_of_a_dossier(client, front):
     danjuma = leaders[0]["other"]
     assert danjuma["name"] == "Musa Danjuma" and leaders[0]["since"] == "2016"
     assert f'<a href="/entity/{danjuma["id"]}">Musa Danjuma</a>' in page
+    areas = next(g for g in data["groups"] if g["key"] == "areas")["parts"][0]["facts"]
+    assert [f["other"]["name"] for f in areas][:1] == ["Zamfara"]  # 2 stories, first
     # each fact once, with its stories, when, and evidence that expands in place
     ids = [f["id"] for g in data["groups"] for p in g["parts"] for f in p["facts"]]
     assert len(ids) == len(set(ids))

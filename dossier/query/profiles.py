@@ -214,6 +214,11 @@ def _row(fact: dict) -> dict:
             "since": fact["valid_from"], "evidence": _evidence(fact)}
 
 
+def _weight(row: dict) -> tuple:
+    """Best-attested first: more independent stories, then higher confidence."""
+    return (-row["stories"], -(row["confidence"] or 0.0), row["other"]["name"] or "")
+
+
 def _strength(entity_id: int, facts: list[dict], names: dict[int, str]) -> list[dict]:
     """Strength estimates of the entity, one per distinct figure, with one mark per
     source: at the figure's own date (``as_of``) where the text gave one, else at
@@ -252,7 +257,8 @@ def profile_page(store: Store, entity: EntityRow) -> dict:
     groups = []
     for key, title, members in PAGE_GROUPS:
         parts = [{"key": k, "title": sections[k][0],
-                  "facts": [{**_row(f), "other": f["other"]} for f in sections[k][1]]}
+                  "facts": sorted(({**_row(f), "other": f["other"]} for f in sections[k][1]),
+                                  key=_weight)}
                  for k in members if k in sections]
         groups.append({"key": key, "title": title, "parts": parts})
     events = sorted((f for f in facts if f["kind"] == "event"),

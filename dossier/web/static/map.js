@@ -60,7 +60,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   for (const place of data.places) {
     const marker = L.circleMarker([place.lat, place.lon], {
       radius: 5 + 2 * Math.sqrt(place.stories), color: "#7f1d1d", weight: 1.5,
-      fillColor: place.precision === "state" ? "#f59e0b" : "#c0392b", fillOpacity: 0.8});
+      fillColor: ["state", "region"].includes(place.precision) ? "#f59e0b" : "#c0392b", fillOpacity: 0.8});
     marker.bindTooltip(element("span", place.name));
     marker.on("click", () => {
       panel.replaceChildren(statementsOf(place));
