@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Path as PathParam
-from fastapi import Depends, Request
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from dossier.store.base import Store
-from dossier.web.security import Csrf, RateLimit
+from dossier.web.security import Csrf, RateLimit, bearer_ok
 
 MAX_ID = 2**62  # entity ids are SQL integers: larger ones are refused, not looked up
 EntityId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
@@ -43,3 +43,29 @@ def desk(request: Request) -> Desk:
 
 
 DeskDep = Annotated[Desk, Depends(desk)]
+
+
+def rate_limited(request: Request, desk: DeskDep) -> None:
+    """Spend one of the client's write requests (ingest, corrections), or refuse
+    with 429 and Retry-After."""
+    wait = desk.limiter.take(request.client.host if request.client else "unknown")
+    if wait:
+        raise HTTPException(429, "too many write requests; try again later",
+                            headers={"Retry-After": RateLimit.retry_after(wait)})
+
+
+def writer(desk: DeskDep, authorization: str | None = Header(None)) -> Desk:
+    """The app, for a request that carries the write token as a bearer token; 401
+    otherwise, and always when no token is configured (read-only)."""
+    if not desk.token:
+        raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not bearer_ok(authorization, desk.token):
+        raise HTTPException(401, "a valid token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return desk
+
+
+Writer = Annotated[Desk, Depends(writer)]
+WRITE = [Depends(rate_limited), Depends(writer)]
+"""The dependencies of a write route that does not need the app itself."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
@@ -23,9 +23,7 @@ from dossier.corrections import undo
 from dossier.errors import StorageError
 from dossier.query.corrections import corrections, statement_names, statement_summary
 from dossier.store.base import EntityRow
-from dossier.web.desk import MAX_ID, Desk, DeskDep
-from dossier.web.routes.ingest import rate_limited
-from dossier.web.security import bearer_ok
+from dossier.web.desk import MAX_ID, WRITE, Desk, DeskDep
 
 router = APIRouter()
 
@@ -55,19 +53,6 @@ class RejectRequest(BaseModel):
 
     assertion: int = Field(ge=1, le=MAX_ID)
     note: Note = ""
-
-
-def writer(desk: DeskDep, authorization: str | None = Header(None)) -> None:
-    """Let through only a request that carries the server's token (as ``/api/ingest``)."""
-    if not desk.token:
-        raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN",
-                            headers={"WWW-Authenticate": "Bearer"})
-    if not bearer_ok(authorization, desk.token):
-        raise HTTPException(401, "a valid token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
-
-
-WRITE = [Depends(rate_limited), Depends(writer)]
 
 
 def _entity(desk: Desk, given: int | str) -> EntityRow:

@@ -13,7 +13,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -22,8 +22,8 @@ from dossier.batch.ingest import ingest_items
 from dossier.errors import InputError
 from dossier.ingest import READERS, read_file, read_paths
 from dossier.ingest.urls import read_url
-from dossier.web.desk import Desk, DeskDep
-from dossier.web.security import Csrf, RateLimit, bearer_ok
+from dossier.web.desk import Desk, DeskDep, Writer, rate_limited
+from dossier.web.security import Csrf, bearer_ok
 
 router = APIRouter()
 MAX_UPLOAD_CHARS = 2_000_000
@@ -56,14 +56,6 @@ class FeedRequest(BaseModel):
 
 class UrlList(BaseModel):
     urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS)
-
-
-def rate_limited(request: Request, desk: DeskDep) -> None:
-    """Spend one of the client's ingest tokens, or refuse with 429 and Retry-After."""
-    wait = desk.limiter.take(request.client.host if request.client else "unknown")
-    if wait:
-        raise HTTPException(429, "too many ingest requests; try again later",
-                            headers={"Retry-After": RateLimit.retry_after(wait)})
 
 
 @router.get("/ingest", response_class=HTMLResponse)
@@ -113,19 +105,8 @@ async def ingest_form(request: Request, desk: DeskDep):
     return reply(201, "Stored" if result["stored"] else "Already stored", result)
 
 
-def writer(desk: DeskDep, authorization: str | None = Header(None)) -> Desk:
-    """The write token as a bearer token, or 401."""
-    if not desk.token:
-        raise HTTPException(401, "this server is read-only: start it with DOSSIER_TOKEN",
-                            headers={"WWW-Authenticate": "Bearer"})
-    if not bearer_ok(authorization, desk.token):
-        raise HTTPException(401, "a valid token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return desk
-
-
 @router.post("/api/ingest", status_code=201, dependencies=[Depends(rate_limited)])
-def api_ingest(item: IngestRequest, desk: Desk = Depends(writer)):
+def api_ingest(item: IngestRequest, desk: Writer):
     return ingest_item(desk, item)
 
 
@@ -181,19 +162,19 @@ def _uploaded(upload: FileUpload):
 
 
 @router.post("/api/ingest/file", dependencies=[Depends(rate_limited)])
-async def api_ingest_file(upload: FileUpload, desk: Desk = Depends(writer)):
+async def api_ingest_file(upload: FileUpload, desk: Writer):
     return await run_in_threadpool(_store_all, desk, _uploaded(upload))
 
 
 @router.post("/api/ingest/feed", dependencies=[Depends(rate_limited)])
-async def api_ingest_feed(feed: FeedRequest, desk: Desk = Depends(writer)):
+async def api_ingest_feed(feed: FeedRequest, desk: Writer):
     """A feed by URL, item by item (or a page, if the URL serves one)."""
     items = read_paths([feed.url.strip()], allow_private=desk.allow_private_hosts)
     return await run_in_threadpool(_store_all, desk, items)
 
 
 @router.post("/api/ingest/urls", dependencies=[Depends(rate_limited)])
-async def api_ingest_urls(request: UrlList, desk: Desk = Depends(writer)):
+async def api_ingest_urls(request: UrlList, desk: Writer):
     urls = [u.strip() for u in request.urls if u.strip() and not u.strip().startswith("#")]
     items = chain.from_iterable(read_url(u, allow_private=desk.allow_private_hosts)
                                 for u in urls)
