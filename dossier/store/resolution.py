@@ -154,6 +154,19 @@ def alias_row(entity_id: int, alias: str, key: str, count: int = 1) -> dict:
             **alias_index_keys(key)}
 
 
+def _add_aliases(conn: Connection, from_id: int, to_id: int) -> None:
+    """Give ``to_id`` every alias of ``from_id`` (counts added where it has the
+    alias already); ``from_id`` keeps its own rows."""
+    for alias, key, count in conn.execute(select(aliases.c.alias, aliases.c.alias_key,
+                                                 aliases.c.count)
+                                          .where(aliases.c.entity_id == from_id)).all():
+        moved = conn.execute(update(aliases).where(and_(
+            aliases.c.entity_id == to_id, aliases.c.alias == alias))
+            .values(count=aliases.c.count + count))
+        if moved.rowcount == 0:
+            conn.execute(aliases.insert().values(**alias_row(to_id, alias, key, count)))
+
+
 def _acronym_match(conn: Connection, entity: Entity) -> int | None:
     """"CSIS" in one article, "Center for Strategic and International Studies" in
     another: the one known entity of the same type whose name spells the acronym
@@ -214,14 +227,7 @@ def merge(conn: Connection, into_id: int, from_id: int, note: str = "") -> int:
     conn.execute(update(entities).where(entities.c.id == from_id).values(merged_into=into_id))
     conn.execute(update(mentions).where(mentions.c.entity_id == from_id)
                  .values(entity_id=into_id))
-    for alias, key, count in conn.execute(select(aliases.c.alias, aliases.c.alias_key,
-                                                 aliases.c.count)
-                                          .where(aliases.c.entity_id == from_id)).all():
-        moved = conn.execute(update(aliases).where(and_(
-            aliases.c.entity_id == into_id, aliases.c.alias == alias))
-            .values(count=aliases.c.count + count))
-        if moved.rowcount == 0:
-            conn.execute(aliases.insert().values(**alias_row(into_id, alias, key, count)))
+    _add_aliases(conn, from_id, into_id)
     for column in (assertions.c.subject_id, assertions.c.object_id):
         conn.execute(update(assertions).where(column == from_id).values({column.name: into_id}))
     # A symmetric tie is stored lower id first (as ingest writes it), so that its
@@ -386,14 +392,7 @@ def _return_split(conn: Connection, split_id: int, source_id: int) -> None:
     resolves there from now on."""
     if split_id == source_id:
         return
-    for alias, key, count in conn.execute(select(aliases.c.alias, aliases.c.alias_key,
-                                                 aliases.c.count)
-                                          .where(aliases.c.entity_id == split_id)).all():
-        moved = conn.execute(update(aliases).where(and_(
-            aliases.c.entity_id == source_id, aliases.c.alias == alias))
-            .values(count=aliases.c.count + count))
-        if moved.rowcount == 0:
-            conn.execute(aliases.insert().values(**alias_row(source_id, alias, key, count)))
+    _add_aliases(conn, split_id, source_id)
     conn.execute(aliases.delete().where(aliases.c.entity_id == split_id))
     conn.execute(update(entities).where(entities.c.id == split_id)
                  .values(merged_into=source_id))
