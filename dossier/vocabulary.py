@@ -3,7 +3,9 @@
 Gazetteers (``armed_groups.yaml``, ``organizations.yaml``, ``states.yaml``,
 ``places.yaml``) become :class:`GazetteerEntry` rows, states and places with a
 point (``lat``/``lon``) for a map and states with an ISO 3166-1 code (``iso2``)
-for exports; ``shapes.yaml`` and ``entity_types.yaml`` become :class:`Shapes`.
+for exports; armed groups with STIX 2.1 threat-actor types (``kind``) and states
+with a STIX 2.1 region (``region``), both from the open vocabularies in
+``stix.yaml``; ``shapes.yaml`` and ``entity_types.yaml`` become :class:`Shapes`.
 A malformed file raises :class:`VocabularyError` naming the file and the key, at
 first load.
 """
@@ -28,12 +30,15 @@ QUALIFIERS = (None, "around", "more than", "at least", "up to", "about")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 GAZETTEERS = {
-    "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country"}),
+    "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country", "kind"}),
     "organizations.yaml": ("organization", {"id", "name", "aliases", "kind", "based_in"}),
-    "states.yaml": ("state", {"id", "name", "iso2", "aliases", "demonyms", "lat", "lon"}),
+    "states.yaml": ("state", {"id", "name", "iso2", "region", "aliases", "demonyms", "lat",
+                              "lon"}),
     "places.yaml": ("place", {"id", "name", "aliases", "state", "lat", "lon"}),
 }
 _ISO2 = re.compile(r"[A-Z]{2}")
+STIX_VOCABULARIES = {"threat_actor_types": "threat-actor-type-ov", "regions": "region-ov"}
+"""The keys of ``vocab/stix.yaml`` → the STIX 2.1 open vocabulary each lists."""
 
 
 @lru_cache(maxsize=65536)
@@ -85,7 +90,11 @@ class GazetteerEntry:
     """One named thing the gazetteers know: its id, type, name and aliases.
 
     A state or place may have a point (``lat``, ``lon``: a representative point for
-    a map marker, both or neither); a state its ISO 3166-1 alpha-2 code (``iso2``).
+    a map marker, both or neither); a state its ISO 3166-1 alpha-2 code (``iso2``)
+    and its UN M49 sub-region as a STIX 2.1 ``region-ov`` value (``region``). An
+    armed group's ``kinds`` are STIX 2.1 ``threat-actor-type-ov`` values, the one
+    that marks it more first (the YAML key is ``kind``; an organisation's ``kind``
+    is one word of its own).
     """
 
     id: str
@@ -99,6 +108,8 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     state: str | None = None
     iso2: str | None = None
+    region: str | None = None
+    kinds: tuple[str, ...] = ()
     lat: float | None = None
     lon: float | None = None
 
@@ -317,8 +328,40 @@ def _iso2(row: dict, where: str) -> str | None:
                           f"got {code!r}{hint}")
 
 
-def _load_gazetteer(name: str, type_: str, allowed: set[str],
-                    directory: Path | None) -> list[GazetteerEntry]:
+def _kinds(row: dict, where: str, allowed: frozenset[str]) -> tuple[str, ...]:
+    """An armed group's ``kind``: a list of STIX 2.1 threat-actor types."""
+    kinds = _str_list(row.get("kind"), f"{where} ({row.get('id')}) kind")
+    for kind in kinds:
+        if kind not in allowed:
+            raise VocabularyError(
+                f"{where} ({row.get('id')}): 'kind' {kind!r} is not a STIX 2.1 threat-actor "
+                f"type; use one of {', '.join(sorted(allowed))} "
+                "(vocab/stix.yaml threat_actor_types)")
+    return kinds
+
+
+def _region(row: dict, where: str, allowed: frozenset[str]) -> str | None:
+    region = row.get("region")
+    if region is None or (isinstance(region, str) and region in allowed):
+        return region
+    raise VocabularyError(f"{where} ({row.get('id')}): 'region' must be a STIX 2.1 region "
+                          f"(vocab/stix.yaml regions: the UN M49 sub-region, such as "
+                          f"'southern-asia'), got {region!r}")
+
+
+def _stix_vocabularies(directory: Path | None) -> dict[str, frozenset[str]]:
+    """The open vocabularies of ``stix.yaml``, by key (``threat_actor_types``, ``regions``)."""
+    data = read_settings("stix.yaml", directory)
+    missing = sorted(set(STIX_VOCABULARIES) - set(data))
+    if missing:
+        raise VocabularyError(f"vocab/stix.yaml: missing key {missing[0]!r} (the STIX 2.1 "
+                              f"{STIX_VOCABULARIES[missing[0]]} values)")
+    return {key: frozenset(_str_list(data[key], f"vocab/stix.yaml {key}"))
+            for key in STIX_VOCABULARIES}
+
+
+def _load_gazetteer(name: str, type_: str, allowed: set[str], directory: Path | None,
+                    stix: dict[str, frozenset[str]]) -> list[GazetteerEntry]:
     data = _read_yaml(name, directory)
     if not isinstance(data, list):
         raise VocabularyError(f"vocab/{name}: expected a list of entries")
@@ -334,13 +377,17 @@ def _load_gazetteer(name: str, type_: str, allowed: set[str],
             if not isinstance(row.get(key), str) or not row[key].strip():
                 raise VocabularyError(f"{where}: missing or empty '{key}'")
         lat, lon = _point(row, where)
+        # An armed group's kind is a list of STIX threat-actor types, an organisation's one word.
+        group = type_ == "armed_group"
         out.append(GazetteerEntry(
             id=row["id"], type=type_, name=row["name"].strip(),
             aliases=_str_list(row.get("aliases"), f"{where} aliases"),
             parent=row.get("parent"), countries=_str_list(row.get("country"), f"{where} country"),
-            kind=row.get("kind"), based_in=row.get("based_in"),
+            kind=None if group else row.get("kind"), based_in=row.get("based_in"),
             demonyms=_str_list(row.get("demonyms"), f"{where} demonyms"), state=row.get("state"),
-            iso2=_iso2(row, where), lat=lat, lon=lon))
+            iso2=_iso2(row, where), region=_region(row, where, stix["regions"]),
+            kinds=_kinds(row, where, stix["threat_actor_types"]) if group else (),
+            lat=lat, lon=lon))
     return out
 
 
@@ -475,8 +522,9 @@ def load() -> Vocabulary:
 def load_from(directory: Path | None) -> Vocabulary:
     """Load and validate the vocabulary files in ``directory`` (None: the package's)."""
     vocab = Vocabulary()
+    stix = _stix_vocabularies(directory)
     for name, (type_, allowed) in GAZETTEERS.items():
-        for entry in _load_gazetteer(name, type_, allowed, directory):
+        for entry in _load_gazetteer(name, type_, allowed, directory, stix):
             if entry.id in vocab.entries:
                 raise VocabularyError(f"vocab/{name}: id {entry.id!r} used twice")
             vocab.entries[entry.id] = entry
@@ -494,9 +542,12 @@ def load_from(directory: Path | None) -> Vocabulary:
 
 
 @lru_cache(maxsize=None)
-def read_settings(name: str) -> dict[str, Any]:
-    """A vocabulary file of named settings (``confidence.yaml``)."""
-    data = _read_yaml(name)
+def read_settings(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """A vocabulary file of named settings (``confidence.yaml``, ``stix.yaml``).
+
+    directory: the folder to read it from; None (the default) reads the package's.
+    """
+    data = _read_yaml(name, directory)
     if not isinstance(data, dict):
         raise VocabularyError(f"vocab/{name}: expected a mapping")
     return data

@@ -186,6 +186,32 @@ def test_iso2(state, code):
     assert geo.iso2(state) == code
 
 
+@pytest.mark.parametrize("state, expected", [
+    ("afghanistan", "southern-asia"), ("Afghanistan", "southern-asia"),
+    ("Islamic Republic of Afghanistan", "southern-asia"), ("Afghan", "southern-asia"),
+    ("kandahar", "southern-asia"),                      # a place: the region of its state
+    ("Mexico", "central-america"), ("Sudan", "northern-africa"), ("Turkey", "western-asia"),
+    ("Russia", "eastern-europe"), ("Iran", "southern-asia"), ("Cyprus", "western-asia"),
+    ("Haiti", "caribbean"), ("Colombia", "south-america"), ("United States", "northern-america"),
+    ("South Sudan", "eastern-africa"), ("Mali", "western-africa"), ("Cameroon", "middle-africa"),
+    ("Papua New Guinea", "melanesia"), ("Taiwan", "eastern-asia"), ("Kosovo", "southern-europe"),
+    ("Soviet Union", "eastern-europe"), ("Yugoslavia", "southern-europe"),
+    ("Narnia", None), ("Hamas", None), ("", None)])
+def test_region(state, expected):
+    assert geo.region(state) == expected
+
+
+def test_every_state_has_a_sub_region(vocab):
+    """A UN M49 sub-region, never a continent (the STIX export names the finer one)."""
+    regions = set(vocabulary.read_settings("stix.yaml")["regions"])
+    broad = {"africa", "americas", "latin-america-caribbean", "asia", "europe", "oceania",
+             "antarctica"}
+    states = vocab.by_type("state")
+    assert {s.region for s in states} <= regions - broad
+    assert all(s.region for s in states), [s.id for s in states if not s.region]
+    assert all(geo.region(s.id) == s.region for s in states)
+
+
 def test_outlines_are_a_feature_collection_with_names(outlines):
     assert outlines["type"] == "FeatureCollection"
     features = outlines["features"]

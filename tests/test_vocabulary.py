@@ -78,6 +78,17 @@ def _copy_vocab(tmp_path: Path) -> Path:
     ("states.yaml", "{not: a list}", "expected a list of entries"),
     ("places.yaml", "- id: x\n  name: [unclosed\n", "not valid YAML"),
     ("shapes.yaml", "armed_group_heads: [front]\n", "missing key"),
+    ("armed_groups.yaml", "- id: x\n  name: X\n  kind: [terrorist, insurgent]\n",
+     "entry 1 (x): 'kind' 'insurgent' is not a STIX 2.1 threat-actor type; use one of activist,"),
+    ("armed_groups.yaml", "- id: x\n  name: X\n  kind: {a: b}\n",
+     "(x) kind: expected a list of strings"),
+    ("states.yaml", "- id: x\n  name: X\n  region: South Asia\n",
+     "entry 1 (x): 'region' must be a STIX 2.1 region"),
+    ("states.yaml", "- id: x\n  name: X\n  region: Asia\n", "got 'Asia'"),
+    ("states.yaml", "- id: x\n  name: X\n  region: [southern-asia]\n",
+     "got ['southern-asia']"),
+    ("places.yaml", "- id: x\n  name: X\n  region: southern-asia\n", "unknown keys ['region']"),
+    ("stix.yaml", "threat_actor_types: [terrorist]\n", "missing key 'regions'"),
 ])
 def test_malformed_vocabulary_names_file_and_key(tmp_path, file, content, message):
     directory = _copy_vocab(tmp_path)
@@ -86,3 +97,33 @@ def test_malformed_vocabulary_names_file_and_key(tmp_path, file, content, messag
         vocabulary.load_from(directory)
     assert message in str(info.value)
     assert f"vocab/{file}" in str(info.value)
+
+
+def test_every_armed_group_has_one_or_two_kinds(vocab):
+    """STIX 2.1 threat-actor types, each group's own judgement (armed_groups.yaml header)."""
+    allowed = set(vocabulary.read_settings("stix.yaml")["threat_actor_types"])
+    for group in vocab.by_type("armed_group"):
+        assert 1 <= len(group.kinds) <= 2, group.id
+        assert len(set(group.kinds)) == len(group.kinds), group.id
+        assert set(group.kinds) <= allowed, group.id
+    assert all(not e.kinds for e in vocab.entries.values() if e.type != "armed_group")
+
+
+@pytest.mark.parametrize("group, kinds", [
+    ("islamic_state", ("terrorist",)), ("provisional_ira", ("terrorist",)),
+    ("pkk", ("activist", "terrorist")), ("hamas", ("terrorist", "activist")),
+    ("kachin_independence_army", ("activist",)), ("wagner_group", ("nation-state",)),
+    ("kataib_hezbollah", ("nation-state", "terrorist")), ("sinaloa_cartel", ("crime-syndicate",)),
+    ("farc_dissidents", ("activist", "crime-syndicate")), ("grand_ravine_gang", ("criminal",)),
+])
+def test_armed_group_kinds(vocab, group, kinds):
+    assert vocab.entries[group].kinds == kinds
+
+
+def test_stix_vocabularies_are_the_standard_ones():
+    """vocab/stix.yaml lists exactly the STIX 2.1 open vocabularies the stix2 library knows."""
+    stix_vocab = pytest.importorskip("stix2.v21.vocab", reason="STIX is an extra: "
+                                     "pip install 'dossier[stix]'")
+    settings = vocabulary.read_settings("stix.yaml")
+    assert sorted(settings["threat_actor_types"]) == sorted(stix_vocab.THREAT_ACTOR_TYPE)
+    assert sorted(settings["regions"]) == sorted(stix_vocab.REGION)
