@@ -614,14 +614,22 @@ def export_cli(
     output: Annotated[Path, typer.Argument(help="File to write (a folder for csv).")],
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="stix, graphml, gexf, csv or jsonl.")] = "jsonl",
+    around: Annotated[Optional[str], typer.Option(
+        help="Only this entity and those within --depth relations of it.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=3, help="With --around.")] = 1,
+    tlp: Annotated[str, typer.Option(
+        help="TLP 2.0 marking of a STIX bundle: clear, green, amber, amber+strict, red.")
+    ] = "clear",
     db: DbOption = None,
 ) -> None:
-    """Export the knowledge base for other tools (STIX 2.1, GraphML, GEXF, CSV, JSONL)."""
-    from dossier.export import export
+    """Export the knowledge base for other tools (STIX 2.1, GraphML, GEXF, CSV, JSONL),
+    or one entity's neighbourhood."""
+    from dossier.export import export, neighbourhood
 
     try:
         store = _existing_store(db)
-        written = export(store, fmt, output)
+        ids = neighbourhood(store, _one_entity(store, around).id, depth) if around else None
+        written = export(store, fmt, output, ids, tlp)
     except DossierError as exc:
         raise _fail(str(exc))
     for path in written:

@@ -89,8 +89,9 @@ def locate(name: str, kb_id: str | None = None,
 def iso2(state: str) -> str | None:
     """The ISO 3166-1 alpha-2 code of a state, or of the state a gazetteer place is in.
 
-    state: a kb id ("afghanistan", "kandahar"), or a state's name, alias or
-        demonym ("Afghanistan", "Islamic Republic of Afghanistan", "Afghan").
+    state: a kb id ("afghanistan", "kandahar"), a state's name, alias or
+        demonym ("Afghanistan", "Islamic Republic of Afghanistan", "Afghan"), or
+        its code ("AF").
     None for a former state without a current code (the Soviet Union) and for
     anything the gazetteer does not know as a state.
     """
@@ -112,15 +113,24 @@ def region(state: str) -> str | None:
 
 
 def _state_entry(state: str) -> GazetteerEntry | None:
-    """The gazetteer state a kb id, a state's name, alias or demonym, or a place's
-    kb id stands for (a place: the state it is in)."""
+    """The gazetteer state a kb id, a state's name, alias or demonym, its ISO code,
+    or a place's kb id stands for (a place: the state it is in)."""
     vocab = vocabulary.load()
+    if len(state) == 2 and state.isupper() and state in _by_code():
+        return vocab.entries[_by_code()[state]]
     entry = vocab.entries.get(state)
     if entry is not None and entry.type == "place":
         return _state_entry(entry.state) if entry.state else None
     if entry is None or entry.type != "state":
         entry = vocab.entries.get(vocab.demonym_index().get(name_key(state), ""))
     return entry
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → the kb id of its state."""
+    return {e.iso2: e.id for e in vocabulary.load().entries.values()
+            if e.type == "state" and e.iso2}
 
 
 def _entry_location(entry: GazetteerEntry) -> Location | None:

@@ -258,3 +258,8 @@ def test_a_part_of_a_known_place_takes_the_point_of_the_whole():
     assert part is not None and part.precision == "region" and part.iso2 == "SY"
     assert (part.lat, part.lon) == (whole.lat, whole.lon) and part.name == "eastern Syria"
     assert geo.locate("southern Nowhereland") is None
+
+
+def test_a_state_is_found_by_its_code_too():
+    assert geo.region("IQ") == geo.region("Iraq") == "western-asia"
+    assert geo.iso2("NG") == "NG" and geo.region("ZZ") is None

@@ -30,15 +30,19 @@ def neighbourhood(store: Store, around: int, depth: int = 1) -> set[int]:
     return set(build_graph(store, around=around, depth=depth).nodes) | {around}
 
 
-def export(store: Store, fmt: str, path: Path, ids: set[int] | None = None) -> list[Path]:
+def export(store: Store, fmt: str, path: Path, ids: set[int] | None = None,
+           tlp: str = "clear") -> list[Path]:
     """Write the store (or the entities ``ids`` and what is said of them) in ``fmt``
-    to ``path`` (a file, or a folder for csv)."""
+    to ``path`` (a file, or a folder for csv); ``tlp`` is the TLP 2.0 marking of a
+    STIX bundle (the only format that carries one)."""
     try:
         exporter = FORMATS[fmt]
     except KeyError:
         raise ExportError(f"unknown export format {fmt!r}; choose one of "
                           f"{', '.join(sorted(FORMATS))}") from None
     try:
+        if fmt == "stix":
+            return stix.export(store, path, ids, tlp)
         return exporter(store, path, ids)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -277,6 +277,13 @@ def _statement_rejections(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX ix_corrections_identity ON corrections (identity)"))
 
 
+@migration("0013_stix_ids")
+def _stix_ids(conn: Connection) -> None:
+    """The STIX id of each exported object, kept so that every export reuses it (a
+    platform importing twice updates its objects instead of duplicating them)."""
+    schema.stix_ids.create(conn, checkfirst=True)
+
+
 def applied(conn: Connection) -> list[str]:
     """Names of the migrations this database has run."""
     if not inspect(conn).has_table("schema_migrations"):

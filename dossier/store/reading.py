@@ -5,6 +5,7 @@ about the same in a store of a hundred documents or a million.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import Integer, and_, case, cast, func, or_, select, tuple_, union_all
 from sqlalchemy.engine import Connection
@@ -13,8 +14,8 @@ from dossier import vocabulary
 from dossier.model import Document
 from dossier.resolve import person_key
 from dossier.store.base import ESTIMATED, UNDATED, DocumentRow, EntityRow
-from dossier.store.columns import (DOCUMENT_ROW, chunks, document_row, evidence, report_date,
-                                   standing)
+from dossier.store.columns import (DOCUMENT_ROW, as_datetime, chunks, document_row, evidence,
+                                   report_date, standing)
 from dossier.store.schema import (aliases, assertions, documents, entities, event_actors,
                                   failures, mentions, sources)
 from dossier.vocabulary import name_key
@@ -157,7 +158,8 @@ class Reading:
                         sources.c.report_time_estimated,
                         sources.c.confidence, sources.c.extractor_version,
                         sources.c.produced_by, evidence(), documents.c.story_id,
-                        documents.c.source.label("document_source"))
+                        documents.c.source.label("document_source"),
+                        documents.c.ingested_at)
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
                  .where(standing())
@@ -184,7 +186,7 @@ class Reading:
                 "id": r.id, "kind": r.kind, "subject_id": r.subject_id,
                 "predicate": r.predicate, "object_id": r.object_id,
                 "valid_from": r.valid_from, "valid_to": r.valid_to,
-                "value": dict(r.value or {}), "sources": []})
+                "value": dict(r.value or {}), "identity": r.identity, "sources": []})
             item["sources"].append({
                 "document_id": r.document_id, "document_source": r.document_source,
                 "story_id": r.story_id or r.document_id, "span": [r.span_start, r.span_end],
@@ -192,7 +194,7 @@ class Reading:
                 "report_time": r.report_time, "report_time_estimated": r.report_time_estimated,
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version,
-                "produced_by": r.produced_by})
+                "produced_by": r.produced_by, "ingested_at": as_datetime(r.ingested_at)})
         return list(out.values())
 
     def relation_summaries(self, touching: set[int] | None = None,
@@ -408,6 +410,14 @@ class Reading:
                        func.substr(documents.c.text, start + 1, end - start).label("sentence"))
                 .join(documents, documents.c.id == bounds.c.document_id))
 
+    def document_rows(self, ids: set[str]) -> list[DocumentRow]:
+        """The metadata of the documents ``ids`` (no text), in id order."""
+        rows = []
+        with self.engine.connect() as conn:
+            for chunk in chunks(ids):
+                rows += conn.execute(select(*DOCUMENT_ROW).where(documents.c.id.in_(chunk))).all()
+        return [document_row(r) for r in sorted(rows, key=lambda r: r.id)]
+
     def recent_documents(self, limit: int = 20) -> list[DocumentRow]:
         """The latest documents by report time (publication, else ingest date)."""
         with self.engine.connect() as conn:
@@ -572,6 +582,25 @@ class Reading:
             row = conn.execute(select(func.count(), func.min(self._text_order(its.c.date)),
                                       func.max(self._text_order(its.c.date)))).one()
         return row[0], row[1], row[2]
+
+    def entity_spans(self, ids: set[int] | None = None
+                     ) -> dict[int, tuple[str | None, str | None, datetime, datetime]]:
+        """For each entity (or those of ``ids``): its first and last report date
+        (published, else estimated; None when no document naming it has one) and
+        the first and last time a document naming it was stored."""
+        dated = func.coalesce(documents.c.published, documents.c.published_estimate)
+        query = (select(mentions.c.entity_id, func.min(dated), func.max(dated),
+                        func.min(documents.c.ingested_at), func.max(documents.c.ingested_at))
+                 .join(documents, documents.c.id == mentions.c.document_id)
+                 .group_by(mentions.c.entity_id))
+        out = {}
+        with self.engine.connect() as conn:
+            for chunk in ([None] if ids is None else chunks(ids)):
+                part = query if chunk is None else query.where(
+                    mentions.c.entity_id.in_(chunk))
+                for entity_id, first, last, stored, restored in conn.execute(part):
+                    out[entity_id] = (first, last, as_datetime(stored), as_datetime(restored))
+        return out
 
     def co_mentioned(self, entity_id: int, limit: int = 10,
                      documents_read: int = CO_MENTION_DOCUMENTS) -> list[tuple[EntityRow, int]]:

@@ -16,6 +16,8 @@ type_votes  how many documents read an entity as each type (its type is the vote
 name_acronyms  the acronyms an entity's name spells or is (resolution by acronym)
 feed_items  feed items `dossier watch` has met, by GUID and by URL: the document
             each became, or how often reading it failed
+stix_ids    the STIX id (a random UUIDv4) given to each exported entity, statement,
+            document and to Dossier itself, so that every export reuses it
 """
 from __future__ import annotations
 
@@ -200,4 +202,13 @@ feed_items = Table(
     Column("attempts", Integer, nullable=False, default=0),  # failed reads
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
+)
+
+stix_ids = Table(
+    "stix_ids", metadata,  # migration 0013
+    # what the id stands for: "entity:<id>", "assertion:<identity>", "document:<id>",
+    # "producer"; an assertion by its identity, which survives reprocessing
+    Column("key", String(100), primary_key=True),
+    Column("stix_id", String(100), nullable=False, unique=True),  # e.g. threat-actor--<uuid4>
+    Column("created_at", DateTime, nullable=False),
 )

@@ -21,6 +21,7 @@ from dossier.store import migrations
 from dossier.store.feeds import FeedItems
 from dossier.store.reading import Reading
 from dossier.store.search import Searching
+from dossier.store.stix_ids import StixIds
 from dossier.store.writing import Writing
 
 
@@ -55,7 +56,7 @@ def _sqlite_begin(conn: Connection) -> None:
                          else "BEGIN")
 
 
-class SQLStore(Writing, Reading, Searching, FeedItems):
+class SQLStore(Writing, Reading, Searching, FeedItems, StixIds):
     """A :class:`~dossier.store.base.Store` over any SQLAlchemy URL: the engine and
     its transactions here; writing, reading and search in their own modules."""
 

@@ -3,6 +3,7 @@ in every format ``dossier export`` writes (CSV as a zip of its tables)."""
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from dossier import query
 from dossier.errors import ExportError
 from dossier.export import FORMATS, export, neighbourhood
+from dossier.export.stix import tlp_levels
 from dossier.web.desk import MAX_ID, DeskDep
 
 router = APIRouter()
@@ -28,14 +30,15 @@ def export_page(request: Request, desk: DeskDep,
                 around: int | None = Query(None, ge=1, le=MAX_ID),
                 depth: int = Query(1, ge=1, le=3)):
     center = query.entity(desk.store, around) if around is not None else None
-    return desk.page(request, "export.html", center=center, depth=depth, formats=FILES)
+    return desk.page(request, "export.html", center=center, depth=depth, formats=FILES,
+                     tlp_levels=tlp_levels())
 
 
-def _write(desk, fmt: str, ids: set[int] | None) -> bytes:
+def _write(desk, fmt: str, ids: set[int] | None, tlp: str) -> bytes:
     """Export into a temporary folder and return the file (or the zipped tables)."""
     with tempfile.TemporaryDirectory(prefix="dossier-export-") as folder:
         target = Path(folder) / ("tables" if fmt == "csv" else f"export.{FILES[fmt][0]}")
-        written = export(desk.store, fmt, target, ids)
+        written = export(desk.store, fmt, target, ids, tlp)
         if fmt != "csv":
             return target.read_bytes()
         buffer = io.BytesIO()
@@ -48,8 +51,11 @@ def _write(desk, fmt: str, ids: set[int] | None) -> bytes:
 @router.get("/export/{fmt}")
 async def export_file(desk: DeskDep, fmt: str = PathParam(pattern="^(" + "|".join(FORMATS) + ")$"),
                       around: int | None = Query(None, ge=1, le=MAX_ID),
-                      depth: int = Query(1, ge=1, le=3)):
-    """The download: ``around`` an entity id (to ``depth`` relations), else everything."""
+                      depth: int = Query(1, ge=1, le=3),
+                      tlp: str = Query("clear", pattern="^(" + "|".join(
+                          re.escape(level) for level in tlp_levels()) + ")$")):
+    """The download: ``around`` an entity id (to ``depth`` relations), else everything;
+    ``tlp``: the TLP 2.0 marking of a STIX bundle."""
     name = "dossier"
     ids = None
     if around is not None:
@@ -59,7 +65,7 @@ async def export_file(desk: DeskDep, fmt: str = PathParam(pattern="^(" + "|".joi
         ids = await run_in_threadpool(neighbourhood, desk.store, around, depth)
         name = f"dossier-entity-{around}-depth-{depth}"
     try:
-        body = await run_in_threadpool(_write, desk, fmt, ids)
+        body = await run_in_threadpool(_write, desk, fmt, ids, tlp)
     except ExportError as exc:
         raise HTTPException(503, str(exc)) from exc
     extension, media_type = FILES[fmt]
