@@ -2,15 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from dossier.store.base import Store
-
-
-def _iso(value: datetime) -> str:
-    """Times (when a source was stored) as ISO 8601."""
-    return value.isoformat()
 
 
 def export(store: Store, path: Path, ids: set[int] | None = None) -> list[Path]:
@@ -21,5 +15,5 @@ def export(store: Store, path: Path, ids: set[int] | None = None) -> list[Path]:
                                      "aliases": aliases}, ensure_ascii=False) + "\n")
         for assertion in store.assertion_rows(touching=ids):
             handle.write(json.dumps({"record": "assertion", **assertion},
-                                    ensure_ascii=False, default=_iso) + "\n")
+                                    ensure_ascii=False) + "\n")
     return [path]

@@ -99,11 +99,12 @@ def bundle(store: Store, ids: set[int] | None = None, tlp: str = "clear"):
     wanted = {"producer": "identity", "extension": "extension-definition"}
     wanted.update((f"entity:{e.id}", _sdo_type(e.type)) for e, _ in entities)
     wanted.update((f"assertion:{a['identity']}", "relationship") for a in relations)
-    documents = {s["document_id"] for a in relations for s in a["sources"]}
+    documents = {d.id: d for d in store.document_rows(
+        {s["document_id"] for a in relations for s in a["sources"]})}
     wanted.update((f"document:{d}", "report") for d in documents)
     stix_id = store.stix_ids(wanted)
 
-    stored = [s["ingested_at"] for a in relations for s in a["sources"]] + [
+    stored = [d.ingested_at for d in documents.values()] + [
         t for span in spans.values() for t in span[2:]]
     since = min(stored) if stored else datetime.now(timezone.utc)
     producer = stix2.Identity(
@@ -148,7 +149,7 @@ def bundle(store: Store, ids: set[int] | None = None, tlp: str = "clear"):
             continue  # an end that cannot be a STIX object (a place with no known point)
         sources = a["sources"]
         created, modified = _span([s["report_time"] for s in sources],
-                                  [s["ingested_at"] for s in sources])
+                                  [documents[s["document_id"]].ingested_at for s in sources])
         words = a["predicate"].replace("_", " ")
         relationship = stix2.Relationship(
             id=stix_id[f"assertion:{a['identity']}"],
@@ -164,7 +165,7 @@ def bundle(store: Store, ids: set[int] | None = None, tlp: str = "clear"):
         for s in sources:
             supports[s["document_id"]].update(
                 (relationship.id, relationship.source_ref, relationship.target_ref))
-    objects.extend(_reports(stix2, store, supports, stix_id, common))
+    objects.extend(_reports(stix2, documents, supports, stix_id, common))
     return stix2.Bundle(objects=objects, allow_custom=True)
 
 
@@ -223,11 +224,11 @@ def _evidence_reference(source: dict) -> dict:
     return reference
 
 
-def _reports(stix2, store: Store, supports: dict[str, set[str]], stix_id: dict[str, str],
+def _reports(stix2, documents: dict, supports: dict[str, set[str]], stix_id: dict[str, str],
              common: dict) -> list:
     """One report per source document, tying it to the objects it supports."""
     reports = []
-    for doc in store.document_rows(set(supports)):
+    for doc in (documents[d] for d in sorted(supports)):
         if doc.published:
             published, said = _timestamp(doc.published), "published"
         elif doc.published_estimate and _timestamp(doc.published_estimate):

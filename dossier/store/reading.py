@@ -158,8 +158,7 @@ class Reading:
                         sources.c.report_time_estimated,
                         sources.c.confidence, sources.c.extractor_version,
                         sources.c.produced_by, evidence(), documents.c.story_id,
-                        documents.c.source.label("document_source"),
-                        documents.c.ingested_at)
+                        documents.c.source.label("document_source"))
                  .join(sources, sources.c.assertion_id == assertions.c.id)
                  .join(documents, documents.c.id == sources.c.document_id)
                  .where(standing())
@@ -194,7 +193,7 @@ class Reading:
                 "report_time": r.report_time, "report_time_estimated": r.report_time_estimated,
                 "hedged": r.hedged,
                 "confidence": r.confidence, "extractor_version": r.extractor_version,
-                "produced_by": r.produced_by, "ingested_at": as_datetime(r.ingested_at)})
+                "produced_by": r.produced_by})
         return list(out.values())
 
     def relation_summaries(self, touching: set[int] | None = None,
