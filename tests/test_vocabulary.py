@@ -72,6 +72,15 @@ def _copy_vocab(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("file, content, message", [
+    ("states.yaml", "- id: x\n  name: X\n  iso2: af\n", "'iso2' must be two capital letters"),
+    ("states.yaml", "- id: x\n  name: X\n  iso2: NO\n", "quote it"),
+    ("states.yaml", "- id: x\n  name: X\n  iso2: AF\n- id: y\n  name: Y\n  iso2: AF\n",
+     "iso2 'AF' given to both 'x' and 'y'"),
+    ("places.yaml", "- id: x\n  name: X\n  lat: 95.0\n  lon: 10.0\n",
+     "'lat' must be a number from -90 to 90"),
+    ("places.yaml", "- id: x\n  name: X\n  lat: 10.0\n", "'lon' must be a number"),
+    ("places.yaml", "- id: x\n  name: X\n  lat: 10.0\n  lon: east\n", "'lon' must be a number"),
+    ("places.yaml", "- id: x\n  name: X\n  iso2: AF\n", "unknown keys ['iso2']"),
     ("armed_groups.yaml", "- id: x\n  name: X\n  colour: red\n", "unknown keys ['colour']"),
     ("armed_groups.yaml", "- id: x\n  aliases: [X]\n", "missing or empty 'name'"),
     ("armed_groups.yaml", "- id: x\n  name: X\n  parent: nowhere\n", "unknown id 'nowhere'"),
