@@ -91,6 +91,43 @@ def test_no_relations(text):
     ("Rescue spokesman Bilal Qureshi spoke to reporters. “Our teams are at work,” he said. "
      "“They have recovered six bodies so far.” Police chief Omar Saleem said the bomb went "
      "off at noon.", "Bilal Qureshi", "They have recovered six bodies"),
+    # a given name alone is the one person whose full name opens with it
+    ("The court heard from Ridwan Hasibuan on Tuesday. “I never met the bomb makers in "
+     "person,” Ridwan said.", "Ridwan Hasibuan", "I never met the bomb"),
+    # two quotations joined by "and" share the attribution after the second
+    ("Chief prosecutor Lena Marsh spoke after the verdict. “The accused acted alone” and "
+     "“had planned the attack for months,” Marsh told reporters.", "Lena Marsh",
+     "The accused acted alone"),
+    # a later sentence attributes the quotation only when it opens with the attribution
+    ("According to Colonel Ivan Petrov, the alliance was committed to “rooting out the "
+     "cells wherever they hide, and cutting off their money.” The Dutch government has "
+     "yet to announce its share of the cost.", "Ivan Petrov", "rooting out the cells"),
+    # a name cut at a title's dot ends its sentence early
+    ("“The two suspects resisted arrest and fired at officers,” police spokesman Insp. "
+     "Gen. Rudi Hartono said on Monday.", "Rudi Hartono", "The two suspects resisted"),
+    # an inverted subject the parse reads as an object
+    ("“The training took about a year,” recalled Ahmad Jalil.", "Ahmad Jalil",
+     "The training took about"),
+    # a short attributed quotation starts a run
+    ("The hostage spoke to reporters at the airport. “It was hell,” said Kenji Mori. "
+     "“Not only physically, but mentally as well.”", "Kenji Mori",
+     "Not only physically"),
+    # "the judge" is the person a judge's title was given to
+    ("US District Judge Alan Pryor read the sentence aloud. The defendant stared ahead. "
+     "“There is no comparison between your grievances and what you did,” the judge "
+     "added.", "Alan Pryor", "There is no comparison"),
+    # ... but not when the last judge mentioned went unnamed
+    ("Colonel Farid Osman described the raid. A judge in Tunis later reviewed the case. "
+     "“The evidence was gathered lawfully,” the judge said.", None,
+     "The evidence was gathered"),
+    # "the court" is the court named before
+    ("The National Court in Madrid sentenced the ten men on Friday. They were sentenced "
+     "for “belonging to a terrorist organisation and plotting attacks,” the court said.",
+     "National Court", "belonging to a terrorist"),
+    # the subject of a relative clause is the name it hangs on
+    ("There is “no indication this is a hate crime,” said police chief Sandra Volk, who "
+     "added: “We have not ruled anything out.”", "Sandra Volk",
+     "We have not ruled anything"),
 ])
 def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)
@@ -285,3 +322,27 @@ def test_relative_event_dates(published, text, date):
     record = extract(document)[1]
     dates = [e.date for e in record.events]
     assert (date in dates) if date else dates == []
+
+
+@pytest.mark.parametrize("text, cut, whole", [
+    ("Presidential Spokesperson Salvador Ramos said the talks would resume.", "Ramos",
+     "Salvador Ramos"),
+    ("London Mayor Sadiq Rahman visited the mosque.", "Rahman", "Sadiq Rahman"),
+    # a title already opens the mention: nothing before it is taken
+    ("Tourism Minister Selma Rekik toured the hotel.", "Minister Selma Rekik",
+     "Minister Selma Rekik"),
+    # a capitalised word that follows no title or punctuation is not a given name
+    ("The Salvador Ramos said would fall.", "Ramos", "Ramos"),
+])
+def test_a_name_cut_after_a_title_runs_back(nlp, text, cut, whole):
+    from dossier import vocabulary
+    from dossier.extract.compose import composed
+    from dossier.model import Mention
+
+    doc = nlp(text)
+    start = text.index(cut)
+    mention = Mention(start=start, end=start + len(cut), text=cut, type="person",
+                      source="model")
+    vocab = vocabulary.load()
+    (out,) = composed(doc, [mention], vocab.shapes, set(), {})
+    assert out.text == whole

@@ -23,6 +23,8 @@ from dossier.model import Entity
 from dossier.vocabulary import Lexicons, name_key
 
 LOOKBACK_SENTENCES = 3
+ROLE_WINDOW = 5
+"""Tokens either side of a person's name where a role word describes them."""
 _DETERMINERS = {"the", "this", "that", "these", "those"}
 
 
@@ -147,6 +149,13 @@ class Antecedents:
                     return near
             return self.before(token.idx, types, outside)
         head = token.lemma_.casefold() if token.pos_ in ("NOUN", "PROPN") else None
+        if head and token.pos_ == "NOUN" \
+                and "armed_group" not in self.lexicons.descriptions.get(head, ()) \
+                and any(c.lower_ in _DETERMINERS for c in token.children):
+            # Not "the group", "the movement": those mean the group in focus.
+            named = self._named_by_head(token, outside)
+            if named is not None:
+                return named
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
             types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]
             if any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in token.children):
@@ -184,6 +193,42 @@ class Antecedents:
                 out.append(ent)
         return out
 
+
+    def by_role(self, token: Token, outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
+        """"the judge" after "US District Judge Richard Berman", "the activist" after
+        "Ricky Gunawan, an activist with …": the person named beside the last use of
+        the same role word before (just before the name, or in its apposition); None
+        when that use names nobody ("a security official … the official said")."""
+        role = token.lemma_.casefold()
+        last = next((t for t in reversed(self.doc[:token.i]) if t.lemma_.casefold() == role
+                     and t.pos_ in ("NOUN", "PROPN")
+                     and not any(a <= t.idx < b for a, b in outside)), None)
+        if last is None:
+            return None
+        sentence = last.sent
+        lo = self.doc[max(sentence.start, last.i - ROLE_WINDOW)].idx
+        hi_token = self.doc[min(sentence.end, last.i + ROLE_WINDOW + 1) - 1]
+        named = [e for e in self.in_span(lo, hi_token.idx + len(hi_token), ("person",))]
+        if len(named) != 1:
+            return None
+        return named[0]
+
+    def _named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
+                       ) -> Entity | None:
+        """"the court" after "the National Court", "the ministry" after "the Defence
+        Ministry": the nearest body named before whose name ends in the same noun."""
+        stem = _stem(token.lemma_.casefold())
+        i = bisect.bisect_left(self.starts, token.idx) - 1
+        while i >= 0:
+            start, end, ent_id = self.mentions[i]
+            ent = self.by_id[ent_id]
+            if ent.type in ("organization", "armed_group") and end <= token.idx \
+                    and not any(s <= start < e for s, e in outside) \
+                    and any(_stem(name_key(n).split()[-1]) == stem
+                            for n in (ent.name, *ent.aliases) if len(n.split()) > 1):
+                return ent
+            i -= 1
+        return None
 
     def _named_by_word(self, head: Token) -> Entity | None:
         """"dissident combatants" for the document's one "Farc dissidents": a

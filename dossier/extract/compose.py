@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from dossier.model import Mention
 from dossier.vocabulary import Shapes, name_key
@@ -34,7 +34,7 @@ def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
     out = _joined_units(doc, out, shapes)
     out = [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
     taken = {i for m in out for i in range(m.start, m.end)}
-    return [_completed(doc, m, taken) for m in out]
+    return [_given_names(doc, _completed(doc, m, taken), taken, shapes) for m in out]
 
 
 NAME_PARTICLES = frozenset({"de", "del", "dela", "della", "der", "van", "von", "da", "di", "le",
@@ -68,6 +68,46 @@ def _completed(doc: Doc, mention: Mention, taken: set[int]) -> Mention:
     if end == mention.end:
         return mention
     return replace(mention, end=end, text=doc.text[mention.start:end])
+
+
+GIVEN_NAMES = 3
+"""At most this many capitalised words are taken back into a person's name."""
+
+
+def _given_names(doc: Doc, mention: Mention, taken: set[int], shapes: Shapes) -> Mention:
+    """A person's name the model cut to its last words after a title ("Presidential
+    Spokesperson Salvador" + "Panelo", "Mayor Sadiq" + "Khan") runs back over the
+    capitalised words no other mention holds, up to the title."""
+    if mention.type != "person" or mention.source != "model" \
+            or shapes.strip_title(mention.text) != mention.text:
+        return mention  # not cut: it opens with its title
+    at = _tokens_at(doc, mention.start)
+    if at is None:
+        return mention
+    start, i = mention.start, at[0] - 1
+    for _ in range(GIVEN_NAMES):
+        if i < 0:
+            break
+        tok = doc[i]
+        if tok.idx in taken or tok.whitespace_ != " " or tok.pos_ != "PROPN" \
+                or not tok.text[:1].isupper() or not tok.text.replace("-", "").isalpha() \
+                or tok.ent_type_ not in ("", "PERSON") or shapes.is_title(tok.text) \
+                or tok.text in shapes.not_entities:
+            break
+        start = tok.idx
+        if tok.is_sent_start:
+            break
+        i -= 1
+    if start == mention.start or i < 0 or not _opens_name(doc[i], shapes):
+        return mention
+    return replace(mention, start=start, text=doc.text[start:mention.end])
+
+
+def _opens_name(before: Token, shapes: Shapes) -> bool:
+    """True when the word before the words taken back is a title, an honorific or
+    no word at all: what a cut name's given names follow."""
+    return before.is_punct or before.is_sent_end or shapes.is_title(before.text) \
+        or before.text[:1].islower()
 
 
 def _without_tail(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -> Mention:

@@ -75,13 +75,19 @@ def _words(text: str) -> int:
 def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     """Direct quotations with their speakers; see the module docstring."""
     previous: tuple[int, Entity | None, str | None] | None = None
-    found = quote_spans(doc_text(doc))
+    text = doc_text(doc)
+    found = quote_spans(text)
     quoted = [(q.start, q.end) for q in found]
-    for q in found:
-        content = doc_text(doc)[q.start:q.end].strip()
+    attributed = [_attribute(doc, q, antecedents, lexicons, quoted) for q in found]
+    for k in range(len(found) - 2, -1, -1):
+        if attributed[k] == (None, None) and _joined_to_next(text, found[k], found[k + 1]):
+            attributed[k] = attributed[k + 1]  # “…” and “…,” X said
+    for q, (speaker, speaker_text) in zip(found, attributed):
+        content = text[q.start:q.end].strip()
         if _words(content) < MIN_WORDS:
+            if speaker is not None:  # “It was hell,” he said. “Not only …”
+                previous = (q.paragraph, speaker, speaker_text)
             continue
-        speaker, speaker_text = _attribute(doc, q, antecedents, lexicons, quoted)
         how = "attributed" if speaker is not None or speaker_text is not None else "unattributed"
         if speaker is None and speaker_text is None and previous is not None \
                 and q.paragraph - previous[0] <= 1:
@@ -94,10 +100,17 @@ def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Q
             speaker = previous[1]
             how = "run_on"
         previous = (q.paragraph, speaker, speaker_text)
-        raw = doc_text(doc)[q.start:q.end]
+        raw = text[q.start:q.end]
         start = q.start + (len(raw) - len(raw.lstrip()))
         yield Quote(speaker.id if speaker else None, speaker_text, content.rstrip(",").strip(),
                     (start, start + len(content)), by=f"rule:quotes.{how}")
+
+
+def _joined_to_next(text: str, q: _Quote, following: _Quote) -> bool:
+    """True when only "and", "or" or punctuation stands between the closing mark of
+    ``q`` and the opening one of ``following``: two quotations attributed once."""
+    between = text[q.end + 1:max(q.end + 1, following.start - 1)]
+    return len(between) <= 8 and re.fullmatch(r"[\s,;]*(?:and|or|but)?[\s,;]*", between) is not None
 
 
 def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
@@ -109,10 +122,14 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
         return None, None
     after = _until_quote([t for t in window if t.idx > q.end])
     before = _until_quote([t for t in reversed(window) if t.idx < q.start - 1])
-    # Nearest first: after the quote reading forward, before it reading back.
-    for tokens in (after, before):
+    # Nearest first: after the quote reading forward, before it reading back; before
+    # first when a colon opens the quotation ("Macron said: “…”").
+    text = doc_text(doc)
+    order = (before, after) if text[:max(0, q.start - 1)].rstrip().endswith(":") else (after, before)
+    for tokens in order:
         for verb in tokens:
-            if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q):
+            if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q) \
+                    and _opens_attribution(verb, q):
                 found = _speaker_of(verb, antecedents, lexicons, q, quoted)
                 if found is not None:
                     return found
@@ -147,7 +164,29 @@ def _window(doc: Doc, q: _Quote) -> Span | None:
     # when the words right after the mark are the attribution.
     if end < len(doc) and doc[end - 1].idx < q.end + 2 and end < len(doc):
         end = doc[end].sent.end
+    shapes = vocabulary.load().shapes
+    for _ in range(3):
+        # "… spokesman Insp. Gen. Setyo Wasisto said": the parser ended the sentence
+        # at a title's dot.
+        last = doc[end - 2] if end >= 2 and doc[end - 1].text == "." else doc[end - 1]
+        if end >= len(doc) or not doc[end - 1].text.endswith(".") \
+                or not shapes.is_title(last.text):
+            break
+        end = doc[end].sent.end
     return doc[start:end]
+
+
+def _opens_attribution(verb: Token, q: _Quote) -> bool:
+    """A reporting verb in a sentence after the one the quotation closes attributes
+    it only when that sentence opens with it ("“….” said X.", "“….” The ministry
+    said."), not in "“….” The government has yet to announce …"."""
+    sentence = verb.sent
+    if sentence.start_char < q.end or verb.i == sentence.start:
+        return True
+    subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
+    held = {t.i for s in subjects for t in s.subtree}
+    return all(t.i in held or t.is_punct or t.dep_ in ("aux", "auxpass")
+               for t in sentence[:verb.i - sentence.start])
 
 
 def _reports_its_own_words(verb: Token, q: _Quote) -> bool:
@@ -170,10 +209,20 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
+    if not subjects and q.end <= verb.idx <= q.end + 4:
+        # "“…,” recalled Tony": the inverted subject the parser took for an object
+        subjects = [c for c in verb.rights if c.i == verb.i + 1 and c.pos_ in ("PROPN", "NOUN")
+                    and c.dep_ in ("npadvmod", "dobj", "attr", "oprd")]
     # A subject inside the quotation means the verb belongs to the quoted words,
     # unless the parser also found one outside ("“The bus deviated,” Madbouly told
     # ...", parsed with two subjects): the nearest outside the marks is the speaker.
     outside = [s for s in subjects if not q.start <= s.idx < q.end]
+    if not subjects and verb.i > 0 and verb.doc[verb.i - 1].pos_ == "PROPN" \
+            and not q.start <= verb.idx < q.end:
+        # "In a tweet President Emmanuel Macron said: “…”", the name parsed as an object
+        named = antecedents.at(verb.doc[verb.i - 1].idx, verb.idx - 1)
+        if named is not None and named.type in ("person", "organization", "armed_group", "state"):
+            return named, verb.doc[verb.i - 1].text
     if not outside:
         return None
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
@@ -200,6 +249,16 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
         if after:
             return after[0], text
+    if subject.pos_ == "NOUN" and _definite(subject):
+        # "the judge said" after "US District Judge Richard Berman"
+        role = antecedents.by_role(subject, quoted)
+        if role is not None:
+            return role, text
+    if subject.lower_ == "who" and subject.head.dep_ == "relcl":
+        # "said police chief Evans, who added: “…”"
+        named = antecedents.at(subject.head.head.idx, subject.head.head.idx + len(subject.head.head))
+        if named is not None:
+            return named, text
     if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:
         return None, text
     types = lexicons.pronouns.get(subject.lower_, ())
@@ -212,6 +271,11 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
     if found is None and subject.pos_ == "PROPN":
         found = _person_by_name_word(subtree, antecedents)
     return found, text
+
+
+def _definite(noun: Token) -> bool:
+    """"the judge", "the city's police chief": a noun phrase pointing back."""
+    return any(c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in noun.children)
 
 
 def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:

@@ -125,14 +125,30 @@ def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shape
     from the end)."""
     people = [(i, [name_key(w) for w in shapes.strip_title(m.text).split()])
               for i, m in enumerate(mentions) if m.type == "person"]
+    surnames = {name_key(surname_of(words, shapes)) for _, words in people if len(words) > 1}
+    # the model's two- or three-word organisations may be people's names it misread
+    read_as_names = [(i, [name_key(w) for w in m.text.split()]) for i, m in enumerate(mentions)
+                     if m.type == "organization" and m.source == "model"
+                     and 1 < len(m.text.split()) <= 3]
     for i, words in people:
-        if len(words) < 2:
+        if len(words) < 2 and (not words or words[0] in surnames
+                               or _joined_longer(i, mentions, groups)):
+            # One word: a given name ("Zainal" after "Zainal Anshori", as Indonesian
+            # and Arabic names are shortened), unless it is someone's surname or
+            # already joined an entity.
             continue
-        longer = {tuple(full): j for j, full in people
+        longer = {tuple(full): j for j, full in (*people, *read_as_names)
                   if len(full) > len(words) and full[:len(words)] == words
                   and mentions[j].start < mentions[i].start}
         if len(longer) == 1:
             groups.union(i, next(iter(longer.values())))
+
+
+def _joined_longer(i: int, mentions: list[Mention], groups: _Groups) -> bool:
+    """True when mention ``i`` already shares its entity with a longer name."""
+    root = groups.find(i)
+    return any(len(m.text.split()) > 1 and groups.find(j) == root
+               for j, m in enumerate(mentions) if j != i)
 
 
 def _defined_acronyms(mentions: list[Mention], shapes: Shapes, text: str) -> list[Mention]:
@@ -291,8 +307,9 @@ def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
                                          tuple(-x for x in _completeness(m, shapes))))
     type_ = typed_by.type
     last = surname_of(shapes.strip_title(typed_by.text).split(), shapes)
+    first = shapes.strip_title(typed_by.text).split()[0]
     if not kb_ids and typed_by.source == "model" and any(
-            m.type == "person" and shapes.strip_title(m.text) == last for m in group):
+            m.type == "person" and shapes.strip_title(m.text) in (last, first) for m in group):
         # The model labels a surname and the full name inconsistently ("Rakhmat
         # Akilov" ORG, "Akilov" PERSON); a surname read as a person's settles it.
         type_ = "person"
