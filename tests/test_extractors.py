@@ -218,6 +218,15 @@ def test_event_ranges(text, dates, actor):
      "2019-03", "Abu Sayyaf"),
     # every year of "in 2014 and 2015"
     ("Al-Shabaab bombed the port in 2014 and 2015.", "2015", "Al-Shabaab"),
+    # an acronym the parse takes for an auxiliary is still the subject
+    ("IS overran large parts of Syria and Iraq in 2014.", "2014", "IS"),
+    # a title noun before a name the parse left apart
+    ("Protests grew after the 2011 uprising that toppled dictator Zine El Abidine Ben Ali.",
+     "2011", "Zine El Abidine Ben Ali"),
+    # "he" looks back further for an event than for a speaker
+    ("Baba Ould Cheikh ran a transport firm in Gao. The firm owned six trucks. Its drivers "
+     "crossed the desert each month. Fuel was scarce. Customs rarely checked the loads. He "
+     "was arrested for cocaine trafficking in April 2013.", "2013-04", "Baba Ould Cheikh"),
 ])
 def test_event_actors(text, date, actor):
     record = record_of(text)
@@ -231,6 +240,19 @@ def test_event_actors(text, date, actor):
 ])
 def test_no_events(text):
     assert record_of(text).events == ()
+
+
+@pytest.mark.parametrize("text, date", [
+    # an act of violence is an event even when the text names no one behind it
+    ("In July 2017, a man wielding a knife stormed into a supermarket in Hamburg.", "2017-07"),
+    ("A 2004 suicide car bomb killed ten people outside the embassy.", "2004"),
+])
+def test_violent_acts_are_events_without_actors(text, date):
+    assert date in {e.date for e in record_of(text).events}
+
+
+def test_a_dated_clause_about_nothing_named_is_no_event():
+    assert record_of("In 2016 the weather was unusually dry.").events == ()
 
 
 @pytest.mark.parametrize("text, is_hedged", [

@@ -15,6 +15,7 @@ parse and the entity layer (``vocab/reference.yaml``):
 from __future__ import annotations
 
 import bisect
+import copy
 from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -40,6 +41,13 @@ class Antecedents:
         self.mentions = sorted((s, e, ent.id) for ent in self.by_id.values()
                                for s, e in ent.mentions)
         self.starts = [m[0] for m in self.mentions]
+        self.lookback = LOOKBACK_SENTENCES
+
+    def reaching(self, sentences: int) -> Antecedents:
+        """The same resolver looking back ``sentences`` sentences for the nearest entity."""
+        other = copy.copy(self)
+        other.lookback = sentences
+        return other
 
     # -- mentions ----------------------------------------------------------
     def at(self, start: int, end: int) -> Entity | None:
@@ -114,7 +122,8 @@ class Antecedents:
             head = head.head
         return head.dep_ in ("nsubj", "nsubjpass")
 
-    def _lookback_start(self, offset: int, sentences: int = LOOKBACK_SENTENCES) -> int:
+    def _lookback_start(self, offset: int, sentences: int | None = None) -> int:
+        sentences = self.lookback if sentences is None else sentences
         starts = self._sentence_starts()
         k = bisect.bisect_right(starts, offset) - 1
         return starts[max(0, k - sentences)] if k >= 0 else 0
@@ -277,6 +286,14 @@ class Antecedents:
                 found = self.at(child.idx, child.idx + len(child))
                 if found is not None:
                     return found
+        if head.i + 1 < len(self.doc) and self.doc[head.i + 1].pos_ == "PROPN" \
+                and head.whitespace_ == " ":
+            # "dictator Zine El Abidine Ben Ali", where the parse left the name apart
+            following = self.doc[head.i + 1]
+            found = self.at(following.idx, following.idx + len(following))
+            if found is not None and found.type == "person" \
+                    and self.at(head.idx, head.idx + len(head)) is None:
+                return found
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in prep.children:

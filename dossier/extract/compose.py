@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from dossier.extract.sentences import doc_text
 from dossier.model import Mention
 from dossier.vocabulary import Shapes, name_key
 
@@ -32,6 +33,7 @@ def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
     out = [_without_tail(m, shapes, spellings) for m in found]
     out = [_regional(doc, m, shapes, states) for m in out]
     out = _joined_units(doc, out, shapes)
+    out = _joined_people(doc, out)
     out = [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
     taken = {i for m in out for i in range(m.start, m.end)}
     return [_given_names(doc, _completed(doc, m, taken), taken, shapes) for m in out]
@@ -68,6 +70,22 @@ def _completed(doc: Doc, mention: Mention, taken: set[int]) -> Mention:
     if end == mention.end:
         return mention
     return replace(mention, end=end, text=doc.text[mention.start:end])
+
+
+def _joined_people(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """Two persons the model cut apart with one space between are one name ("Zine El"
+    + "Abidine Ben Ali", where the parser also broke the sentence; "Datuk Seri Mohd
+    Azlan" + "Apandi")."""
+    out: list[Mention] = []
+    text = doc_text(doc)
+    for m in sorted(found, key=lambda m: m.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == m.type == "person" \
+                and prev.source == m.source == "model" and text[prev.end:m.start] == " ":
+            out[-1] = replace(prev, end=m.end, text=text[prev.start:m.end])
+            continue
+        out.append(m)
+    return out
 
 
 GIVEN_NAMES = 3

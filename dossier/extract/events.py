@@ -17,8 +17,10 @@ A date that only measures a state of affairs ("as of June 2020", "peak levels in
 objects and the event noun's arguments, climbing to the governing clause when a
 participle has no subject of its own; an armed group's act named with no actor ("a
 2016 attack in Jakarta", "the men were kidnapped in 2017"; ``focus_nouns`` and
-``focus_verbs`` in the vocabulary) is the act of the group the passage is about; a
-year alone with no actors is kept with ``actors: []``.
+``focus_verbs`` in the vocabulary) is the act of the group the passage is about (and, when no group is in reach,
+an event with ``actors: []``, as violence is news whoever did it); other dated
+clauses about nothing named are dropped. A year alone with no actors is kept
+with ``actors: []``.
 """
 from __future__ import annotations
 
@@ -43,6 +45,10 @@ _PARTICIPANT_PREPOSITIONS = {"against": ACTOR_TYPES, "with": ACTOR_TYPES, "by": 
 may be ("seized the city from IS", "moved money to Wanndy", "blamed on IS"); a state
 after "to" or "from" is a place ("invaded Iraq from Syria"), and places are never actors."""
 _MAX_DESCRIPTION_WORDS = 14
+ACTOR_LOOKBACK = 5
+"""Sentences looked back for whom "he", "the group" or an act with no named actor
+stands: further than for a speaker, as a dated story's actor is often named at the
+start of its paragraph."""
 
 
 def events(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
@@ -53,18 +59,21 @@ def events(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
         "in March") are read against it, and dropped when it is None.
     """
     seen: set[tuple[str, int]] = set()
+    antecedents = antecedents.reaching(ACTOR_LOOKBACK)
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "EVENT") or _is_state_of_affairs(ent):
             continue
         found = _dates(ent, published)
         for anchor in _anchors(ent, lexicons.event_nouns):
             actors = _actors(anchor, antecedents)
-            if not actors and _an_act_of_the_group_in_focus(anchor, lexicons):
+            violent = _an_act_of_the_group_in_focus(anchor, lexicons)
+            if not actors and violent:
                 # "a January 2016 attack in Jakarta", "the men were kidnapped in 2017":
                 # the group the passage is about.
                 focus = antecedents.before(anchor.idx, ("armed_group",))
                 actors = [focus] if focus is not None else []
-            if not actors and anchor.pos_ in ("VERB", "AUX") and anchor.dep_ != "relcl" \
+            if not actors and not violent and anchor.pos_ in ("VERB", "AUX") \
+                    and anchor.dep_ != "relcl" \
                     and not _named_subject(anchor, antecedents):
                 continue  # a dated clause about nothing named is rarely an event
             start, end = _clause_span(anchor, ent)
@@ -178,6 +187,9 @@ def _clause_actors(verb: Token, add: Callable[..., None]) -> None:
     for child in verb.children:
         if child.dep_ in _ARGUMENT_DEPS and child.pos_ != "ADP":
             add(child)
+        elif child.dep_ in ("aux", "auxpass") and child.i < verb.i and child.is_upper \
+                and len(child) > 1:
+            add(child)  # "IS overran …", the acronym parsed as an auxiliary
         elif child.dep_ in ("prep", "agent") and child.lower_ in _PARTICIPANT_PREPOSITIONS:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
