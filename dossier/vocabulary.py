@@ -32,8 +32,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GAZETTEERS = {
     "armed_groups.yaml": ("armed_group", {"id", "name", "aliases", "parent", "country", "kind"}),
     "organizations.yaml": ("organization", {"id", "name", "aliases", "kind", "based_in"}),
-    "states.yaml": ("state", {"id", "name", "iso2", "region", "aliases", "demonyms", "lat",
-                              "lon"}),
+    "states.yaml": ("state", {"id", "name", "iso2", "capital", "region", "aliases", "demonyms",
+                              "lat", "lon"}),
     "places.yaml": ("place", {"id", "name", "aliases", "state", "lat", "lon"}),
 }
 _ISO2 = re.compile(r"[A-Z]{2}")
@@ -108,6 +108,7 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     state: str | None = None
     iso2: str | None = None
+    capital: str | None = None
     region: str | None = None
     kinds: tuple[str, ...] = ()
     lat: float | None = None
@@ -132,6 +133,7 @@ class Shapes:
     not_entities: frozenset[str]
     acronym_stopwords: frozenset[str]
     name_suffixes: frozenset[str]
+    surname_articles: frozenset[str]
     person_name_openers: frozenset[str]
     place_admin_words: frozenset[str]
     facility_nouns: frozenset[str]
@@ -285,6 +287,20 @@ class Vocabulary:
         return self._memo[("demonyms",)]
 
 
+    def capital_index(self) -> dict[str, str]:
+        """Name key of a state's capital → that state's entry id; capitals two states
+        claim, and capitals named like a state, are left out."""
+        if ("capitals",) not in self._memo:
+            states = set(self.demonym_index())
+            claimed: dict[str, set[str]] = {}
+            for entry in self.by_type("state"):
+                if entry.capital:
+                    claimed.setdefault(name_key(entry.capital), set()).add(entry.id)
+            self._memo[("capitals",)] = {key: next(iter(ids)) for key, ids in claimed.items()
+                                         if len(ids) == 1 and key not in states}
+        return self._memo[("capitals",)]
+
+
 def _read_yaml(name: str, directory: Path | None = None) -> Any:
     path = (directory or resources.files("dossier.vocab")).joinpath(name)
     try:
@@ -385,7 +401,8 @@ def _load_gazetteer(name: str, type_: str, allowed: set[str], directory: Path | 
             parent=row.get("parent"), countries=_str_list(row.get("country"), f"{where} country"),
             kind=None if group else row.get("kind"), based_in=row.get("based_in"),
             demonyms=_str_list(row.get("demonyms"), f"{where} demonyms"), state=row.get("state"),
-            iso2=_iso2(row, where), region=_region(row, where, stix["regions"]),
+            iso2=_iso2(row, where), capital=row.get("capital"),
+            region=_region(row, where, stix["regions"]),
             kinds=_kinds(row, where, stix["threat_actor_types"]) if group else (),
             lat=lat, lon=lon))
     return out
@@ -493,6 +510,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             not_entities=frozenset(_str_list(shapes["not_entities"], where)),
             acronym_stopwords=frozenset(_str_list(shapes["acronym_stopwords"], where)),
             name_suffixes=frozenset(_str_list(shapes["name_suffixes"], where)),
+            surname_articles=frozenset(_str_list(shapes["surname_articles"], where)),
             person_name_openers=frozenset(_str_list(shapes["person_name_openers"], where)),
             place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),
             facility_nouns=frozenset(_str_list(shapes["facility_nouns"], where)),

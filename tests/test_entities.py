@@ -162,3 +162,52 @@ def test_dateline_capitals_merge_with_place():
     place = entity_named(record, "Mogadishu")
     assert place.type == "place"
     assert place.name == "Mogadishu"
+
+
+def test_a_surname_named_without_its_article_joins_the_full_name():
+    record = record_of("President Abdel Fattah al-Sisi visited the town on Friday. "
+                       "Ministers were sent by Sisi to Minya.")
+    entity = entity_named(record, "Abdel Fattah al-Sisi")
+    assert "Sisi" in entity.aliases
+    assert sum(1 for e in record.entities if e.type == "person") == 1
+
+
+def test_a_given_name_alone_joins_the_one_full_name_it_opens():
+    record = record_of("Police arrested Ridwan Hasibuan in Medan. Investigators said Ridwan "
+                       "had wired money to Syria.")
+    entity = entity_named(record, "Ridwan Hasibuan")
+    assert "Ridwan" in entity.aliases
+
+
+def test_a_given_name_that_is_someones_surname_stays_apart():
+    record = record_of("Hasan Omar met Ali Hasan in Mosul. Hasan said the talks failed.")
+    assert "Hasan" not in entity_named(record, "Hasan Omar").aliases
+
+
+@pytest.mark.parametrize("text, name, type_", [
+    # a capital standing for its government is the state
+    ("Islamabad denied the accusations on Monday.", "Islamabad", "state"),
+    ("The deal was struck in talks between Moscow and Ankara.", "Moscow", "state"),
+    # the city itself, a possessor of a place, and a dateline stay places
+    ("A bomb exploded at a market in Islamabad on Monday.", "Islamabad", "place"),
+    ("Gunmen stormed a hotel in Kabul's diplomatic quarter.", "Kabul", "place"),
+])
+def test_a_capital_is_its_state_only_when_it_acts(text, name, type_):
+    record = record_of(text)
+    assert entity_named(record, name).type == type_
+
+
+def test_a_capital_acting_joins_its_state():
+    record = record_of("Pakistan condemned the attack. Islamabad denied the accusations.")
+    pakistan = entity_named(record, "Pakistan")
+    assert "Islamabad" in pakistan.aliases
+    assert pakistan.type == "state"
+
+
+def test_the_capital_index_leaves_out_capitals_named_like_a_state():
+    from dossier import vocabulary
+    from dossier.vocabulary import name_key
+
+    capitals = vocabulary.load().capital_index()
+    assert capitals[name_key("Islamabad")] == "pakistan"
+    assert name_key("Singapore") not in capitals

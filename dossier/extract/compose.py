@@ -113,10 +113,11 @@ def _given_names(doc: Doc, mention: Mention, taken: set[int], shapes: Shapes) ->
                 or tok.text in shapes.not_entities:
             break
         start = tok.idx
+        i -= 1
         if tok.is_sent_start:
             break
-        i -= 1
-    if start == mention.start or i < 0 or not _opens_name(doc[i], shapes):
+    opened = i < 0 or doc[i + 1].is_sent_start or _opens_name(doc[i], shapes)
+    if start == mention.start or not opened:
         return mention
     return replace(mention, start=start, text=doc.text[start:mention.end])
 

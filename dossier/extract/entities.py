@@ -61,10 +61,32 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_repeated_names(doc, found, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
+    found = [_capital_as_state(doc, m, vocab) for m in found]
     text = doc_text(doc)
     # A name never runs across a line break (a headline into the next line).
     whole = (_mended(m, text, shapes) for m in found if "\n" not in m.text)
     return sorted((m for m in whole if m is not None), key=lambda m: (m.start, -m.end))
+
+
+def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
+    """A capital standing for its government is the state: the subject of a verb
+    ("Islamabad denied it"), a party ("talks between Moscow and Ankara"); elsewhere
+    it is the city ("a blast in Kabul", "Kabul's diplomatic quarter", a dateline). CONVENTIONS: a capital used for a government is the state."""
+    if mention.type != "place" or mention.source != "gazetteer":
+        return mention
+    state_id = vocab.capital_index().get(name_key(mention.text))
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if state_id is None or span is None:
+        return mention
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    acting = root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") \
+        or root.dep_ == "pobj" and root.head.lower_ in ("between", "with")
+    if not acting or root.i == root.sent.start and root.is_upper:
+        return mention  # the city itself, or a dateline
+    state = vocab.entries[state_id]
+    return replace(mention, type="state", kb_id=state.id, spelling=state.name)
 
 
 def _mended(mention: Mention, text: str, shapes: Shapes) -> Mention | None:

@@ -111,12 +111,20 @@ def _merge_surnames(mentions: list[Mention], groups: _Groups, shapes: Shapes) ->
             continue
         key = name_key(words[0])
         candidates = [j for j, full in full_names
-                      if j != i and name_key(surname_of(full, shapes)) == key
+                      if j != i and key in _surname_keys(surname_of(full, shapes), shapes)
                       and (mentions[j].type == "person" or m.type == "person")]
         if not candidates:
             continue
         before = [j for j in candidates if mentions[j].start < m.start]
         groups.union(i, before[-1] if before else candidates[0])
+
+
+def _surname_keys(surname: str, shapes: Shapes) -> set[str]:
+    """The keys a surname is named by alone: itself, and without a joined article
+    ("al-Assad" → "assad")."""
+    key = name_key(surname)
+    first, _, rest = key.partition(" ")
+    return {key, rest} if rest and first.casefold() in shapes.surname_articles else {key}
 
 
 def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
