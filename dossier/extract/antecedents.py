@@ -217,10 +217,8 @@ class Antecedents:
         sentence = last.sent
         lo = self.doc[max(sentence.start, last.i - ROLE_WINDOW)].idx
         hi_token = self.doc[min(sentence.end, last.i + ROLE_WINDOW + 1) - 1]
-        named = [e for e in self.in_span(lo, hi_token.idx + len(hi_token), ("person",))]
-        if len(named) != 1:
-            return None
-        return named[0]
+        named = self.in_span(lo, hi_token.idx + len(hi_token), ("person",))
+        return named[0] if len(named) == 1 else None
 
     def _named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
                        ) -> Entity | None:

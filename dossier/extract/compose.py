@@ -13,6 +13,9 @@ mentions are found, this pass rewrites such spans (word lists in
 * a unit head and a place right after it: one organisation ("Joint Task Force
   Sulu");
 * a name and a faction noun: an armed group ("the Bongos faction");
+* two persons with one space between: one name ("Zine El" + "Abidine Ben Ali");
+  a person cut to its last words after a title runs back over the capitalised
+  words before it ("Mayor Sadiq" + "Khan" → "Sadiq Khan");
 * a gazetteer name with a lower-case generic tail ("the Islamic State group"):
   named without the tail, the surface form kept as an alias.
 """

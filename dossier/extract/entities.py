@@ -71,7 +71,8 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
 def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
     """A capital standing for its government is the state: the subject of a verb
     ("Islamabad denied it"), a party ("talks between Moscow and Ankara"); elsewhere
-    it is the city ("a blast in Kabul", "Kabul's diplomatic quarter", a dateline). CONVENTIONS: a capital used for a government is the state."""
+    it is the city ("a blast in Kabul", "Kabul's diplomatic quarter", a dateline).
+    CONVENTIONS: a capital used for a government is the state."""
     if mention.type != "place" or mention.source != "gazetteer":
         return mention
     state_id = vocab.capital_index().get(name_key(mention.text))

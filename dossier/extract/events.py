@@ -17,10 +17,11 @@ A date that only measures a state of affairs ("as of June 2020", "peak levels in
 objects and the event noun's arguments, climbing to the governing clause when a
 participle has no subject of its own; an armed group's act named with no actor ("a
 2016 attack in Jakarta", "the men were kidnapped in 2017"; ``focus_nouns`` and
-``focus_verbs`` in the vocabulary) is the act of the group the passage is about (and, when no group is in reach,
-an event with ``actors: []``, as violence is news whoever did it); other dated
-clauses about nothing named are dropped. A year alone with no actors is kept
-with ``actors: []``.
+``focus_verbs`` in the vocabulary) is the act of the group the passage is about
+(within :data:`ACTOR_LOOKBACK` sentences), and an event with ``actors: []`` when
+no group is in reach, as violence is news whoever did it; other dated clauses
+about nothing named are dropped. A year alone with no actors is kept with
+``actors: []``.
 """
 from __future__ import annotations
 

@@ -11,9 +11,13 @@
    reporting verb (``vocab/reporting_verbs.txt``) is looked for, after the quote
    first (",” said X"), then before it ("X said: “…”"); its subject is the
    speaker, resolved through :class:`~dossier.extract.antecedents.Antecedents`
-   (names, "Mr Jones", "he", "the group", "the report"). "according to X" works
-   the same way. Failing that, a quote continues the speaker of the quote just
-   before it in the same or previous paragraph.
+   (names, "Mr Jones", "he", "the group", "the report", "the judge" for the person
+   a judge's title was given to). "according to X" works the same way. A sentence
+   after the quotation attributes it only when it opens with the attribution
+   ("“…” The ministry said."); a colon before the quote reads the words before it
+   first. Two quotations joined by "and" share one attribution. Failing that, a
+   quote continues the speaker of the quote just before it in the same or previous
+   paragraph (a short quotation with a speaker starts such a run too).
 3. Anonymous speakers ("an official", "witnesses") give ``speaker: null`` with
    their words kept in ``speaker_text``.
 """
@@ -125,7 +129,8 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     # Nearest first: after the quote reading forward, before it reading back; before
     # first when a colon opens the quotation ("Macron said: “…”").
     text = doc_text(doc)
-    order = (before, after) if text[:max(0, q.start - 1)].rstrip().endswith(":") else (after, before)
+    colon = text[:max(0, q.start - 1)].rstrip().endswith(":")
+    order = (before, after) if colon else (after, before)
     for tokens in order:
         for verb in tokens:
             if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q) \
@@ -256,7 +261,8 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
             return role, text
     if subject.lower_ == "who" and subject.head.dep_ == "relcl":
         # "said police chief Evans, who added: “…”"
-        named = antecedents.at(subject.head.head.idx, subject.head.head.idx + len(subject.head.head))
+        noun = subject.head.head
+        named = antecedents.at(noun.idx, noun.idx + len(noun))
         if named is not None:
             return named, text
     if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:

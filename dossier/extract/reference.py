@@ -7,8 +7,12 @@ Mentions join one entity when
 * their names are equal after :func:`~dossier.vocabulary.name_key`
   (``ISIS-K.`` and ``ISIS-K``; ``ISULAN`` and ``Isulan``);
 * one is a person's surname, with or without a title, and the other that
-  person's full name (``Mr Clarke`` → ``Colin P. Clarke``); the nearest full
-  name before it wins when several share the surname;
+  person's full name (``Mr Clarke`` → ``Colin P. Clarke``; ``Sisi`` → ``Abdel
+  Fattah al-Sisi``, a joined article dropped); the nearest full name before it
+  wins when several share the surname;
+* one is the leading words of exactly one longer person's name named before
+  (``Mohamad Fuzi`` → ``Mohamad Fuzi Harun``; a given name alone, ``Zainal`` →
+  ``Zainal Anshori``, unless it is someone's surname);
 * one is an acronym of the other's words, small words skipped, or follows it in
   brackets
   (``CSIS`` → ``Center for Strategic and International Studies``).
