@@ -223,6 +223,9 @@ def test_event_ranges(text, dates, actor):
     # a title noun before a name the parse left apart
     ("Protests grew after the 2011 uprising that toppled dictator Zine El Abidine Ben Ali.",
      "2011", "Zine El Abidine Ben Ali"),
+    # a surname used alone without its joined article is still the person
+    ("President Abdel Fattah al-Sisi opened the canal on Monday. Sisi was elected in "
+     "2014, a year after the army ousted his predecessor.", "2014", "Abdel Fattah al-Sisi"),
     # "he" looks back further for an event than for a speaker
     ("Baba Ould Cheikh ran a transport firm in Gao. The firm owned six trucks. Its drivers "
      "crossed the desert each month. Fuel was scarce. Customs rarely checked the loads. He "
