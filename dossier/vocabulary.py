@@ -168,6 +168,12 @@ class Shapes:
     def longest_title(self) -> int:
         return max((len(t.split()) for t in self.person_titles), default=1)
 
+    def without_article(self, surname: str) -> str | None:
+        """A surname without the article joined to it ("al-Assad", "al Assad" →
+        "Assad"), or None when it has none."""
+        article, _, bare = surname.replace("-", " ", 1).partition(" ")
+        return bare if bare and article.casefold() in self.surname_articles else None
+
     def strip_title(self, text: str) -> str:
         """A person's name without leading titles, longest first ("Mr Clarke" →
         "Clarke", "Inspector-General of Police Tan Sri Mohamad Fuzi Harun" →
@@ -285,7 +291,6 @@ class Vocabulary:
                     index.setdefault(name_key(form), entry.id)
             self._memo[("demonyms",)] = index
         return self._memo[("demonyms",)]
-
 
     def capital_index(self) -> dict[str, str]:
         """Name key of a state's capital → that state's entry id; capitals two states

@@ -2,7 +2,8 @@
 
 Each exporter is a function ``(store, path, ids=None) -> list[Path]`` returning
 the files it wrote; ``ids`` limits it to those entities and the statements about
-them (an entity's neighbourhood, :func:`neighbourhood`). The formats: ``graphml`` and ``gexf`` (the relation graph, for Gephi and networkx),
+them (an entity's neighbourhood, :func:`neighbourhood`); STIX also takes a TLP
+marking. The formats: ``graphml`` and ``gexf`` (the relation graph, for Gephi and networkx),
 ``csv`` (one file per table, for pandas and spreadsheets), ``jsonl`` (one JSON
 object per entity or assertion) and ``stix`` (a STIX 2.1 bundle).
 """
@@ -41,9 +42,7 @@ def export(store: Store, fmt: str, path: Path, ids: set[int] | None = None,
         raise ExportError(f"unknown export format {fmt!r}; choose one of "
                           f"{', '.join(sorted(FORMATS))}") from None
     try:
-        if fmt == "stix":
-            return stix.export(store, path, ids, tlp)
-        return exporter(store, path, ids)
+        return exporter(store, path, ids, tlp) if fmt == "stix" else exporter(store, path, ids)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 

@@ -160,14 +160,14 @@ class Antecedents:
         head = token.lemma_.casefold() if token.pos_ in ("NOUN", "PROPN") else None
         if head and token.pos_ == "NOUN" \
                 and "armed_group" not in self.lexicons.descriptions.get(head, ()) \
-                and any(c.lower_ in _DETERMINERS for c in token.children):
+                and definite(token):
             # Not "the group", "the movement": those mean the group in focus.
             named = self._named_by_head(token, outside)
             if named is not None:
                 return named
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
             types = self.lexicons.descriptions.get(lower) or self.lexicons.descriptions[head]
-            if any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in token.children):
+            if definite(token):
                 return self.before(token.idx, types, outside)
         return None
 
@@ -318,6 +318,12 @@ class Antecedents:
 
 
 _PLURAL_PRONOUNS = {"they", "them", "their"}
+
+
+def definite(noun: Token) -> bool:
+    """"the judge", "these fighters", "the city's police chief": a noun phrase that
+    points back to something named before."""
+    return any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in noun.children)
 
 
 def _stem(word: str) -> str:

@@ -371,8 +371,8 @@ def _repeated_names(doc: Doc, found: list[Mention], taken: set[int], shapes: Sha
         if m.type == "person" and len(words) > 1 and not shapes.is_title(words[-1]):
             last = [w for w in words if w not in shapes.name_suffixes][-1]
             surnames.setdefault(last, m)
-            article, _, bare = last.partition("-")
-            if bare and article.casefold() in shapes.surname_articles:
+            bare = shapes.without_article(last)
+            if bare:
                 surnames.setdefault(bare, m)  # "Sisi" for "al-Sisi"
     for tok in doc:
         # The exact surname, capitalised, is enough: the tagger often calls a

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from dossier import vocabulary
-from dossier.extract.antecedents import Antecedents
+from dossier.extract.antecedents import Antecedents, definite
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Quote
 from dossier.vocabulary import Lexicons
@@ -254,7 +254,7 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
         if after:
             return after[0], text
-    if subject.pos_ == "NOUN" and _definite(subject):
+    if subject.pos_ == "NOUN" and definite(subject):
         # "the judge said" after "US District Judge Richard Berman"
         role = antecedents.by_role(subject, quoted)
         if role is not None:
@@ -277,11 +277,6 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
     if found is None and subject.pos_ == "PROPN":
         found = _person_by_name_word(subtree, antecedents)
     return found, text
-
-
-def _definite(noun: Token) -> bool:
-    """"the judge", "the city's police chief": a noun phrase pointing back."""
-    return any(c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in noun.children)
 
 
 def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:

@@ -126,9 +126,8 @@ def _merge_surnames(mentions: list[Mention], groups: _Groups, shapes: Shapes) ->
 def _surname_keys(surname: str, shapes: Shapes) -> set[str]:
     """The keys a surname is named by alone: itself, and without a joined article
     ("al-Assad" → "assad")."""
-    key = name_key(surname)
-    first, _, rest = key.partition(" ")
-    return {key, rest} if rest and first.casefold() in shapes.surname_articles else {key}
+    bare = shapes.without_article(surname)
+    return {name_key(surname)} | ({name_key(bare)} if bare else set())
 
 
 def _merge_leading_names(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
@@ -323,7 +322,8 @@ def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
     if not kb_ids and typed_by.source == "model" and any(
             m.type == "person" and shapes.strip_title(m.text) in (last, first) for m in group):
         # The model labels a surname and the full name inconsistently ("Rakhmat
-        # Akilov" ORG, "Akilov" PERSON); a surname read as a person's settles it.
+        # Akilov" ORG, "Akilov" PERSON); a surname or a given name read as a
+        # person's settles it.
         type_ = "person"
     best = max(group, key=lambda m: _completeness(m, shapes))
     name = best.spelling or (shapes.strip_title(best.text) if best.type == "person"
