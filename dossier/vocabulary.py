@@ -175,18 +175,18 @@ class Shapes:
         return bare if bare and article.casefold() in self.surname_articles else None
 
     def strip_title(self, text: str) -> str:
-        """A person's name without leading titles, longest first ("Mr Clarke" →
+        """A person's name without the titles before it, longest first ("Mr Clarke" →
         "Clarke", "Inspector-General of Police Tan Sri Mohamad Fuzi Harun" →
-        "Mohamad Fuzi Harun"); a lone title stays."""
+        "Mohamad Fuzi Harun"), and without what comes before its last title
+        ("Victoria Police Chief Commissioner Graham Ashton" → "Graham Ashton");
+        a lone title stays."""
         words = text.split()
-        while len(words) > 1:
-            for n in range(min(self.longest_title, len(words) - 1), 0, -1):
-                if self.is_title(" ".join(words[:n])):
-                    words = words[n:]
-                    break
-            else:
-                break
-        return " ".join(words)
+        cut = 0
+        for end in range(1, len(words)):  # a title ending before the last word
+            if any(self.is_title(" ".join(words[start:end]))
+                   for start in range(max(0, end - self.longest_title), end)):
+                cut = end
+        return " ".join(words[cut:])
 
     def force_class(self, noun: str) -> str | None:
         """The state-force class ("ground", "special", ...) of a noun, if any."""

@@ -179,6 +179,21 @@ def test_a_given_name_alone_joins_the_one_full_name_it_opens():
     assert "Ridwan" in entity.aliases
 
 
+@pytest.mark.parametrize("text, name", [
+    ("GMP Assistant Chief Constable Rob Potts said the investigation was led by "
+     "counter-terrorism police.", "Rob Potts"),
+    ("Regional Police Chief Commissioner Tomas Varga said the suspect was armed.",
+     "Tomas Varga"),
+])
+def test_a_person_is_named_without_the_titles_and_body_before_the_name(text, name):
+    assert [e.name for e in record_of(text).entities if e.type == "person"] == [name]
+
+
+def test_a_name_ending_in_an_initial_stops_at_the_next_sentence():
+    record = record_of("Police named the driver as Arslan K. He had arrived in Sweden in 2014.")
+    assert [e.name for e in record.entities if e.type == "person"] == ["Arslan K."]
+
+
 def test_a_given_name_that_is_someones_surname_stays_apart():
     record = record_of("Hasan Omar met Ali Hasan in Mosul. Hasan said the talks failed.")
     assert "Hasan" not in entity_named(record, "Hasan Omar").aliases

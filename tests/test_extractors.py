@@ -128,6 +128,20 @@ def test_no_relations(text):
     ("There is “no indication this is a hate crime,” said police chief Sandra Volk, who "
      "added: “We have not ruled anything out.”", "Sandra Volk",
      "We have not ruled anything"),
+    # "he" is who spoke in the sentence before, not the person that speaker spoke of
+    ("Presidential Spokesperson Harry Roque spoke on Friday. But Roque said Duterte was "
+     "unmoved by the latest threat. “All precautions are being taken by the security "
+     "group,” he said.", "Harry Roque", "All precautions"),
+    # a role word that was part of a body's name stands for the body
+    ("“Currently we know of 13 dead and 50 injured,” Investigative Committee spokeswoman "
+     "Svetlana Petrenko said. “The blast is being treated as an act of terrorism,” the "
+     "committee said.", "Investigative Committee", "The blast is being"),
+    # a surname the model left off a titled name joins it, and speaks for it later
+    ("Chief Superintendent Graciano Mijares of the regional police said the suspect was "
+     "caught. “He did not resist,” Mijares said.", "Graciano Mijares", "He did not resist"),
+    # a speaker's name the model read as no entity at all
+    ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
+     "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
 ])
 def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)

@@ -113,14 +113,40 @@ class Antecedents:
         found = self.in_span(self._lookback_start(offset, sentences), offset, types, outside)
         return found[0] if len(found) == 1 else None
 
+    def speaker_before(self, offset: int, types: Iterable[str], sentences: int = 1,
+                       outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
+        """The nearest entity of ``types`` that speaks in the sentence holding
+        ``offset`` (up to it) or the ``sentences`` before it: the subject of a
+        reporting verb ("But Roque said Duterte was unmoved. “…,” he said": Roque)."""
+        wanted = set(types)
+        limit = self._lookback_start(offset, sentences)
+        i = bisect.bisect_left(self.starts, offset) - 1
+        while i >= 0 and self.mentions[i][0] >= limit:
+            start, end, ent_id = self.mentions[i]
+            i -= 1
+            if self.by_id[ent_id].type not in wanted or end > offset \
+                    or any(s <= start < e for s, e in outside):
+                continue
+            head = self._clause_head(start, end)
+            if head is not None and head.dep_ == "nsubj" and head.head.pos_ == "VERB" \
+                    and head.head.lemma_.casefold() in self.lexicons.reporting_verbs:
+                return self.by_id[ent_id]
+        return None
+
     def _is_subject(self, start: int, end: int) -> bool:
+        head = self._clause_head(start, end)
+        return head is not None and head.dep_ in ("nsubj", "nsubjpass")
+
+    def _clause_head(self, start: int, end: int) -> Token | None:
+        """The token a mention hangs from in its clause (past compounds, appositions
+        and conjuncts)."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
-            return False
+            return None
         head = span.root
         while head.dep_ in ("compound", "appos", "conj") and head.head.i != head.i:
             head = head.head
-        return head.dep_ in ("nsubj", "nsubjpass")
+        return head
 
     def _lookback_start(self, offset: int, sentences: int | None = None) -> int:
         sentences = self.lookback if sentences is None else sentences
@@ -206,19 +232,28 @@ class Antecedents:
     def by_role(self, token: Token, outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
         """"the judge" after "US District Judge Richard Berman", "the activist" after
         "Ricky Gunawan, an activist with …": the person named beside the last use of
-        the same role word before (just before the name, or in its apposition); None
-        when that use names nobody ("a security official … the official said")."""
+        the same role word before (just before the name, or in its apposition), past
+        uses that point back themselves ("the minister added"); None when that use
+        names nobody ("a security official … the official said") or is part of a
+        body's name ("Investigative Committee spokeswoman X")."""
         role = token.lemma_.casefold()
-        last = next((t for t in reversed(self.doc[:token.i]) if t.lemma_.casefold() == role
-                     and t.pos_ in ("NOUN", "PROPN")
-                     and not any(a <= t.idx < b for a, b in outside)), None)
-        if last is None:
-            return None
-        sentence = last.sent
-        lo = self.doc[max(sentence.start, last.i - ROLE_WINDOW)].idx
-        hi_token = self.doc[min(sentence.end, last.i + ROLE_WINDOW + 1) - 1]
-        named = self.in_span(lo, hi_token.idx + len(hi_token), ("person",))
-        return named[0] if len(named) == 1 else None
+        for last in reversed(self.doc[:token.i]):
+            if last.lemma_.casefold() != role or last.pos_ not in ("NOUN", "PROPN") \
+                    or any(a <= last.idx < b for a, b in outside):
+                continue
+            body = self.at(last.idx, last.idx + len(last))
+            if body is not None and body.type != "person":
+                return None  # "Investigative Committee spokeswoman X … the committee said"
+            sentence = last.sent
+            lo = self.doc[max(sentence.start, last.i - ROLE_WINDOW)].idx
+            hi_token = self.doc[min(sentence.end, last.i + ROLE_WINDOW + 1) - 1]
+            named = self.in_span(lo, hi_token.idx + len(hi_token), ("person",))
+            if len(named) == 1:
+                return named[0]
+            if named or not definite(last):
+                return None
+            # "the minister added" names nobody but points back itself: read on back
+        return None
 
     def _named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
                        ) -> Entity | None:

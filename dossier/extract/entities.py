@@ -59,6 +59,8 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
             found.append(mention)
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
+    found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
+    found = [_run_on_surname(doc, m, taken, shapes) for m in found]
     found.extend(_repeated_names(doc, found, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
     found = [_capital_as_state(doc, m, vocab) for m in found]
@@ -91,12 +93,19 @@ def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
 
 
 def _mended(mention: Mention, text: str, shapes: Shapes) -> Mention | None:
-    """A mention that is a whole name: one that ran on into a conjunction loses it
-    ("Isnilon Hapilon and" → "Isnilon Hapilon"); one cut short ("Government of
+    """A mention that is a whole name: one that ran on into a conjunction or into
+    the next sentence loses it ("Isnilon Hapilon and" → "Isnilon Hapilon",
+    "Khamzat A. He" → "Khamzat A."); one cut short ("Government of
     the") or starting mid-word is none."""
     if mention.start > 0 and text[mention.start - 1].isalnum():
         return None
     kept = mention.text
+    words = kept.split()
+    for k in range(1, len(words)):
+        if words[k - 1].endswith(".") and words[k] in shapes.not_entities:
+            # "Khamzat A. He obtained …": the name ended at the initial's dot
+            kept = kept[:kept.index(" " + words[k])]
+            break
     while len(kept.split()) > 1 and kept.split()[-1].casefold() in shapes.dangling_words:
         kept = kept[:kept.rindex(kept.split()[-1])].rstrip()
     if shapes.is_fragment(kept):
@@ -246,13 +255,16 @@ def _is_title(token: Token, shapes: Shapes) -> bool:
 
 
 def _person_after_title(span: Span, shapes: Shapes) -> Span | None:
-    """The titled person inside a span: "Mayor Marites Pallasigue" in a longer name."""
-    for k, tok in enumerate(span):
-        rest = span[k + 1:]
-        if _is_title(tok, shapes) and len(rest) > 0 \
-                and all(t.text[:1].isupper() or t.is_punct for t in rest) \
-                and not any(_is_title(t, shapes) for t in rest):
-            return span[k:]
+    """The titled person inside a span: "Mayor Marites Pallasigue" in a longer name,
+    "Inspector-General of Police Mohamad Fuzi Harun" (a title of several tokens)."""
+    for k in range(len(span)):
+        for j in range(len(span) - 1, k, -1):
+            rest = span[j:]
+            if shapes.is_title(span[k:j].text) \
+                    and all(t.text[:1].isupper() or t.is_punct for t in rest) \
+                    and rest[0].text[:1].isupper() \
+                    and not any(_is_title(t, shapes) for t in rest):
+                return span[k:]
     return None
 
 
@@ -360,6 +372,56 @@ def _cued_groups(doc: Doc, shapes: Shapes, taken: set[int], demonyms: dict[str, 
         if end > start and name_key(doc[start:end].text) not in demonyms:
             taken.update(range(start, end))
             yield _mention(doc[start:end], "armed_group", "shape")
+
+
+def _unlabelled_speakers(doc: Doc, taken: set[int], shapes: Shapes,
+                         reporting_verbs: frozenset[str]) -> Iterator[Mention]:
+    """A name of two or more proper nouns the model left unlabelled that is the
+    subject of a reporting verb is a person's ("Mohamad Fuzi Harun, the
+    inspector-general of police, said"): who speaks is named, and a run of
+    capitalised given names with no organisation word in it names a person."""
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.casefold() not in reporting_verbs:
+            continue
+        for subject in verb.children:
+            if subject.dep_ != "nsubj" or not _unlabelled_name_word(subject, taken, shapes):
+                continue
+            start = subject.i
+            while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes) \
+                    and doc[start - 1].head.i == subject.i:
+                start -= 1
+            span = doc[start:subject.i + 1]
+            if len(span) < 2 or any(_is_title(t, shapes) or t.text in shapes.institution_heads
+                                    or t.lower_ in shapes.local_bodies for t in span):
+                continue
+            taken.update(range(span.start, span.end))
+            yield _mention(_with_title(span, shapes), "person", "model")
+
+
+def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:
+    """A capitalised proper noun no kept mention holds (the model may have read it
+    as a label Dossier drops: "Mohamad Fuzi Harun" as a WORK_OF_ART)."""
+    return tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and tok.i not in taken \
+        and tok.ent_type_ not in shapes.model_labels
+
+
+def _run_on_surname(doc: Doc, mention: Mention, taken: set[int], shapes: Shapes) -> Mention:
+    """A person's name the model cut before the surname runs on over the one
+    proper noun it left unlabelled ("Superintendent Graciano" + "Mijares")."""
+    if mention.type != "person" or mention.source != "model":
+        return mention
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return mention
+    nxt = doc[span.end]
+    after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    if not _unlabelled_name_word(nxt, taken, shapes) or _is_title(nxt, shapes) \
+            or nxt.text in shapes.institution_heads \
+            or after is not None and after.pos_ == "PROPN" and after.is_title:
+        return mention
+    taken.add(nxt.i)
+    end = nxt.idx + len(nxt.text)
+    return replace(mention, end=end, text=doc_text(doc)[mention.start:end])
 
 
 def _repeated_names(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes

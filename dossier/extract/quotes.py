@@ -270,9 +270,11 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
     types = lexicons.pronouns.get(subject.lower_, ())
     found = None
     if types == ("person",):
-        # "…,” she said: the one person named in this sentence or the one before,
-        # before the person the passage was about three sentences back.
-        found = antecedents.only_one_before(subject.idx, types, 1, quoted)
+        # "…,” she said: the person who spoke in this sentence or the one before,
+        # else the one person named there, before the person the passage was
+        # about three sentences back.
+        found = antecedents.speaker_before(subject.idx, types, 1, quoted) \
+            or antecedents.only_one_before(subject.idx, types, 1, quoted)
     found = found or antecedents.resolve(subject, quoted)
     if found is None and subject.pos_ == "PROPN":
         found = _person_by_name_word(subtree, antecedents)

@@ -326,7 +326,7 @@ def _entity(entity_id: str, group: list[Mention], shapes: Shapes) -> Entity:
         # person's settles it.
         type_ = "person"
     best = max(group, key=lambda m: _completeness(m, shapes))
-    name = best.spelling or (shapes.strip_title(best.text) if best.type == "person"
+    name = best.spelling or (shapes.strip_title(best.text) if type_ == "person"
                              else best.text)
     aliases: list[str] = []
     for m in group:
