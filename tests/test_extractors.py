@@ -139,6 +139,14 @@ def test_no_relations(text):
     # a surname the model left off a titled name joins it, and speaks for it later
     ("Chief Superintendent Graciano Mijares of the regional police said the suspect was "
      "caught. “He did not resist,” Mijares said.", "Graciano Mijares", "He did not resist"),
+    # a speaker word that spells a body's initials in any case is that body
+    ("The Jakarta-based Institute for Policy Analysis of Conflict (Ipac) has said attacks "
+     "may follow. “Future attacks might occur after the elections,” the Ipac said.",
+     "Institute for Policy Analysis of Conflict", "Future attacks might"),
+    # "the court" is the court named before with "court" for its head
+    ("The District Court of Southwest Finland sentenced the man to life on Friday. The "
+     "murders “were premeditated and committed in a particularly brutal way”, the court "
+     "said.", "District Court of Southwest", "were premeditated"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

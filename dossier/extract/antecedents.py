@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from dossier import vocabulary
+from dossier.extract.reference import head_noun
 from dossier.model import Entity
 from dossier.vocabulary import Lexicons, name_key
 
@@ -257,8 +259,9 @@ class Antecedents:
 
     def _named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
                        ) -> Entity | None:
-        """"the court" after "the National Court", "the ministry" after "the Defence
-        Ministry": the nearest body named before whose name ends in the same noun."""
+        """"the court" after "the National Court" or "the District Court of Turku",
+        "the ministry" after "the Defence Ministry": the nearest body named before
+        whose name ends in the same noun, or has it for its head."""
         stem = _stem(token.lemma_.casefold())
         i = bisect.bisect_left(self.starts, token.idx) - 1
         while i >= 0:
@@ -266,8 +269,8 @@ class Antecedents:
             ent = self.by_id[ent_id]
             if ent.type in ("organization", "armed_group") and end <= token.idx \
                     and not any(s <= start < e for s, e in outside) \
-                    and any(_stem(name_key(n).split()[-1]) == stem
-                            for n in (ent.name, *ent.aliases) if len(n.split()) > 1):
+                    and any(_stem(word) == stem for n in (ent.name, *ent.aliases)
+                            if len(n.split()) > 1 for word in _name_heads(n)):
                 return ent
             i -= 1
         return None
@@ -359,6 +362,13 @@ def definite(noun: Token) -> bool:
     """"the judge", "these fighters", "the city's police chief": a noun phrase that
     points back to something named before."""
     return any(c.lower_ in _DETERMINERS or c.dep_ == "poss" for c in noun.children)
+
+
+def _name_heads(name: str) -> set[str]:
+    """The last word of a name and its head ("court" of "District Court of Turku")."""
+    words = name_key(name).split()
+    head = head_noun(words, vocabulary.load().shapes)
+    return {words[-1], head} if head else {words[-1]}
 
 
 def _stem(word: str) -> str:

@@ -34,7 +34,7 @@ from dossier import vocabulary
 from dossier.extract.antecedents import Antecedents, definite
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Quote
-from dossier.vocabulary import Lexicons
+from dossier.vocabulary import Lexicons, acronym_of
 
 MIN_WORDS = 4
 RUN_ON_PARAGRAPHS = 2
@@ -277,8 +277,22 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
             or antecedents.only_one_before(subject.idx, types, 1, quoted)
     found = found or antecedents.resolve(subject, quoted)
     if found is None and subject.pos_ == "PROPN":
-        found = _person_by_name_word(subtree, antecedents)
+        found = _person_by_name_word(subtree, antecedents) or _body_by_initials(subject,
+                                                                                antecedents)
     return found, text
+
+
+def _body_by_initials(word: Token, antecedents: Antecedents) -> Entity | None:
+    """The one body whose name's initials the speaker word spells in any case ("the
+    Ipac said" after "Institute for Policy Analysis of Conflict"), or None."""
+    letters = word.text.upper()
+    if not word.is_alpha or not 2 <= len(letters) <= 8:
+        return None
+    shapes = vocabulary.load().shapes
+    bodies = [e for e in antecedents.by_id.values()
+              if e.type in ("organization", "armed_group")
+              and letters in acronym_of(re.findall(r"[^\W_]+", e.name), shapes)]
+    return bodies[0] if len(bodies) == 1 else None
 
 
 def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:

@@ -254,10 +254,12 @@ def _redefined(acronym: Mention, long_forms: list[Mention]) -> bool:
 def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
                     text: str) -> None:
     """An acronym joins the long form it abbreviates, or that it follows in brackets
-    ("Society of African Missions (SMA)"), when it may define one (:func:`_may_define`)."""
+    ("Society of African Missions (SMA)", "… of Conflict (Ipac)"), when it may define
+    one (:func:`_may_define`)."""
     for (i, long_form), (j, short) in zip(enumerate(mentions), list(enumerate(mentions))[1:]):
-        if is_acronym_text(short.text) and short.type != "person" and _may_define(long_form) \
-                and text[long_form.end:short.start] == " (":
+        if short.type != "person" and _may_define(long_form) \
+                and text[long_form.end:short.start] == " (" \
+                and (is_acronym_text(short.text) or _spelt_short_form(long_form, short, shapes)):
             groups.union(i, j)
     long_forms: dict[str, int] = {}
     for i, m in enumerate(mentions):
@@ -274,6 +276,14 @@ def _merge_acronyms(mentions: list[Mention], groups: _Groups, shapes: Shapes,
         # An acronym the gazetteer gave to something else yields to a long form
         # the text itself spells out ("AFP" after "Armed Forces of the Philippines").
         groups.union(i, j)
+
+
+def _spelt_short_form(long_form: Mention, short: Mention, shapes: Shapes) -> bool:
+    """A word in brackets after a long form that spells its initials in any case:
+    "Institute for Policy Analysis of Conflict (Ipac)"."""
+    letters = _letters(short.text)
+    return letters.isalpha() and 2 <= len(letters) <= 8 \
+        and _spells(long_form.text, letters.upper(), shapes)
 
 
 def head_noun(words: list[str], shapes: Shapes) -> str | None:
