@@ -139,6 +139,10 @@ def test_no_relations(text):
     # a surname the model left off a titled name joins it, and speaks for it later
     ("Chief Superintendent Graciano Mijares of the regional police said the suspect was "
      "caught. “He did not resist,” Mijares said.", "Graciano Mijares", "He did not resist"),
+    # a partial quotation taken by a verb of judging aloud is its subject's words
+    ("Police chief Lars Holm described the raid. Prime Minister Anna Berg denounced what "
+     "she called the “cowardly and blind violence of these men” in a statement.",
+     "Anna Berg", "cowardly and blind"),
     # a speaker word that spells a body's initials in any case is that body
     ("The Jakarta-based Institute for Policy Analysis of Conflict (Ipac) has said attacks "
      "may follow. “Future attacks might occur after the elections,” the Ipac said.",
