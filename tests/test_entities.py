@@ -85,6 +85,11 @@ def test_every_mention_slices_its_alias(seed_record):
     ("The Haqqani network is blamed for the attack.", "Haqqani network", "armed_group"),
     # Acronyms from the gazetteer, in their own case only.
     ("ISKP claimed the attack on the airport.", "ISKP", "armed_group"),
+    # A place's local body with the capitalised words that end its name.
+    ("The Palm Beach County Sheriff's Office said the threats were a hoax.",
+     "Palm Beach County Sheriff's Office", "organization"),
+    ("The New York City Police Department said the threats were a hoax.",
+     "New York City Police Department", "organization"),
 ])
 def test_typing(text, name, type_):
     assert entity_named(record_of(text), name).type == type_

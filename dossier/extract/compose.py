@@ -9,7 +9,8 @@ mentions are found, this pass rewrites such spans (word lists in
   of its own ("eastern Syria", "West Java"; but "central Kabul" is Kabul),
   unless the whole is a state the gazetteer knows;
 * a place, an optional modifier and a local-body noun: an organisation
-  ("Aleppo police", "Kunduz provincial council");
+  ("Aleppo police", "Kunduz provincial council", "New York City Police
+  Department");
 * a unit head and a place right after it: one organisation ("Joint Task Force
   Sulu");
 * a name and a faction noun: an armed group ("the Bongos faction");
@@ -194,6 +195,12 @@ def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
     end = after[k].idx + len(after[k].text)
     if any("\n" in t.whitespace_ for t in after[:k]):
         return None
+    tail = after[k].i + 1
+    if after[k].text[:1].isupper() and tail < len(doc) and doc[tail].text in ("'s", "’s"):
+        tail += 1  # "Sheriff's Office"
+    if after[k].text[:1].isupper() and tail < len(doc) \
+            and doc[tail].text in shapes.local_body_tails:
+        end = doc[tail].idx + len(doc[tail].text)  # "Police Department"
     return Mention(mention.start, end, doc.text[mention.start:end], "organization", "shape")
 
 

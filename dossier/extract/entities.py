@@ -60,9 +60,9 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
-    found = [_run_on_surname(doc, m, taken, shapes) for m in found]
-    found.extend(_repeated_names(doc, found, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
+    # Surnames are looked for once names are whole ("Graciano" + "Mijares").
+    found.extend(_repeated_names(doc, found, _tokens_of(doc, found), shapes))
     found = [_capital_as_state(doc, m, vocab) for m in found]
     text = doc_text(doc)
     # A name never runs across a line break (a headline into the next line).
@@ -150,6 +150,8 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         return _mention(admin_of, "place", "model")  # "department of Arauca"
     if ent.label_ == "GPE" and name_key(span.text) in states:
         type_ = "state"
+    if type_ == "place" and len(span) > 1 and _names_a_body(span[-1], shapes):
+        type_ = "organization"  # "The Palm Beach County Sheriff's Office" read as a GPE
     if type_ in ("organization", "person") and (
             _armed_group_shape(span, shapes, words=type_ == "organization")
             or _after_cue(span, shapes)):
@@ -248,6 +250,13 @@ def _armed_group_shape(span: Span, shapes: Shapes, words: bool = True) -> bool:
     if name_words[-1] in shapes.armed_group_heads and len(name_words) > 1:
         return True
     return words and any(w in shapes.armed_group_words for w in name_words)
+
+
+def _names_a_body(last: Token, shapes: Shapes) -> bool:
+    """A name's last word that makes it an institution's ("… Police Department",
+    "… Sheriff's Office", "… University")."""
+    return last.text in shapes.local_body_tails or last.text in shapes.institution_heads \
+        or last.text[:1].isupper() and last.lower_ in shapes.local_bodies
 
 
 def _is_title(token: Token, shapes: Shapes) -> bool:
@@ -405,23 +414,14 @@ def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:
         and tok.ent_type_ not in shapes.model_labels
 
 
-def _run_on_surname(doc: Doc, mention: Mention, taken: set[int], shapes: Shapes) -> Mention:
-    """A person's name the model cut before the surname runs on over the one
-    proper noun it left unlabelled ("Superintendent Graciano" + "Mijares")."""
-    if mention.type != "person" or mention.source != "model":
-        return mention
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None or span.end >= len(doc):
-        return mention
-    nxt = doc[span.end]
-    after = doc[span.end + 1] if span.end + 1 < len(doc) else None
-    if not _unlabelled_name_word(nxt, taken, shapes) or _is_title(nxt, shapes) \
-            or nxt.text in shapes.institution_heads \
-            or after is not None and after.pos_ == "PROPN" and after.is_title:
-        return mention
-    taken.add(nxt.i)
-    end = nxt.idx + len(nxt.text)
-    return replace(mention, end=end, text=doc_text(doc)[mention.start:end])
+def _tokens_of(doc: Doc, found: list[Mention]) -> set[int]:
+    """Indexes of the tokens the mentions cover."""
+    taken: set[int] = set()
+    for m in found:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            taken.update(range(span.start, span.end))
+    return taken
 
 
 def _repeated_names(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes
