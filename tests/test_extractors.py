@@ -139,6 +139,12 @@ def test_no_relations(text):
     # a surname the model left off a titled name joins it, and speaks for it later
     ("Chief Superintendent Graciano Mijares of the regional police said the suspect was "
      "caught. “He did not resist,” Mijares said.", "Graciano Mijares", "He did not resist"),
+    # "he" after a quotation of several sentences reaches back from where it opens
+    ("The briefing was led by counter-terrorism director Hamid Salleh. He said the "
+     "suspects were sent back. Suspects should be returned to their last port, he added. "
+     "“If the suspect was detained in Dubai, he must go back to Dubai. If you ask him, "
+     "of course he will say Malaysia. They all do,” he told reporters.", "Hamid Salleh",
+     "If the suspect was detained"),
     # a partial quotation taken by a verb of judging aloud is its subject's words
     ("Police chief Lars Holm described the raid. Prime Minister Anna Berg denounced what "
      "she called the “cowardly and blind violence of these men” in a statement.",

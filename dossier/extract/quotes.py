@@ -231,7 +231,13 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     if not outside:
         return None
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
-    return _resolve_speaker(subject, antecedents, lexicons, quoted)
+    found, text = _resolve_speaker(subject, antecedents, lexicons, quoted)
+    types = lexicons.pronouns.get(subject.lower_, ())
+    if found is None and types and subject.idx >= q.end:
+        # "“… Two sentences. …,” he told reporters": reach back from where the
+        # quotation opens, not across the sentences inside it.
+        found = antecedents.before(q.start, types, quoted)
+    return found, text
 
 
 def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons,
