@@ -149,6 +149,10 @@ def test_no_relations(text):
     ("Police chief Lars Holm described the raid. Prime Minister Anna Berg denounced what "
      "she called the “cowardly and blind violence of these men” in a statement.",
      "Anna Berg", "cowardly and blind"),
+    # bare "Police said" is the police force the story named
+    ("Italian police arrested a man after shots were fired at migrants in the town. Police "
+     "said in a tweet that “the man has been arrested and is in custody now”.",
+     "Italian police", "the man has been arrested"),
     # a speaker word that spells a body's initials in any case is that body
     ("The Jakarta-based Institute for Policy Analysis of Conflict (Ipac) has said attacks "
      "may follow. “Future attacks might occur after the elections,” the Ipac said.",

@@ -190,7 +190,7 @@ class Antecedents:
                 and "armed_group" not in self.lexicons.descriptions.get(head, ()) \
                 and definite(token):
             # Not "the group", "the movement": those mean the group in focus.
-            named = self._named_by_head(token, outside)
+            named = self.named_by_head(token, outside)
             if named is not None:
                 return named
         if head and (head in self.lexicons.descriptions or lower in self.lexicons.descriptions):
@@ -257,7 +257,7 @@ class Antecedents:
             # "the minister added" names nobody but points back itself: read on back
         return None
 
-    def _named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
+    def named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
                        ) -> Entity | None:
         """"the court" after "the National Court" or "the District Court of Turku",
         "the ministry" after "the Defence Ministry": the nearest body named before

@@ -271,6 +271,12 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         named = antecedents.at(noun.idx, noun.idx + len(noun))
         if named is not None:
             return named, text
+    if subject.lower_ in vocabulary.load().shapes.local_bodies \
+            and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in subject.children):
+        # "Police said": the police force the story named ("Italian police")
+        named = antecedents.named_by_head(subject, quoted)
+        if named is not None:
+            return named, text
     if lemma in lexicons.anonymous_speakers or subject.lower_ in lexicons.anonymous_speakers:
         return None, text
     types = lexicons.pronouns.get(subject.lower_, ())
