@@ -149,6 +149,10 @@ def test_no_relations(text):
     ("Police chief Lars Holm described the raid. Prime Minister Anna Berg denounced what "
      "she called the “cowardly and blind violence of these men” in a statement.",
      "Anna Berg", "cowardly and blind"),
+    # a public role never named before is the person the passage is about
+    ("Rights lawyer Dewi Santoso criticised the verdict on Friday. Fighting terrorism, "
+     "Santoso said, required a long-term approach. “The death sentence is a delusional "
+     "solution to terrorism,” the activist said.", "Dewi Santoso", "The death sentence"),
     # bare "Police said" is the police force the story named
     ("Italian police arrested a man after shots were fired at migrants in the town. Police "
      "said in a tweet that “the man has been arrested and is in custody now”.",
