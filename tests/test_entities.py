@@ -189,6 +189,11 @@ def test_a_given_name_alone_joins_the_one_full_name_it_opens():
      "counter-terrorism police.", "Rob Potts"),
     ("Regional Police Chief Commissioner Tomas Varga said the suspect was armed.",
      "Tomas Varga"),
+    ("Analyst Rina Marlina, who has followed the cell for years, said it was weakened.",
+     "Rina Marlina"),
+    # a one-word gazetteer name after a given name is a surname
+    ("At the time of the arrest, US Attorney Benjamin Wagner said the case was serious.",
+     "Benjamin Wagner"),
 ])
 def test_a_person_is_named_without_the_titles_and_body_before_the_name(text, name):
     assert [e.name for e in record_of(text).entities if e.type == "person"] == [name]

@@ -294,6 +294,12 @@ def test_violent_acts_are_events_without_actors(text, date):
     assert date in {e.date for e in record_of(text).events}
 
 
+def test_the_capital_named_as_a_city_is_no_actor():
+    record = record_of("A gun and suicide attack in the capital Jakarta left four civilians "
+                       "dead in January 2016.")
+    assert all(not event.actors for event in record.events)
+
+
 def test_a_dated_clause_about_nothing_named_is_no_event():
     assert record_of("In 2016 the weather was unusually dry.").events == ()
 

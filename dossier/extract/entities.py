@@ -86,8 +86,9 @@ def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
         root = root.head
     acting = root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") \
         or root.dep_ == "pobj" and root.head.lower_ in ("between", "with")
-    if not acting or root.i == root.sent.start and root.is_upper:
-        return mention  # the city itself, or a dateline
+    if not acting or root.i == root.sent.start and root.is_upper \
+            or span.start > 0 and doc[span.start - 1].lower_ in ("capital", "city"):
+        return mention  # the city itself, a dateline, or "the capital Jakarta"
     state = vocab.entries[state_id]
     return replace(mention, type="state", kb_id=state.id, spelling=state.name)
 

@@ -58,6 +58,9 @@ class GazetteerMatcher:
     def __init__(self, vocab: Vocabulary):
         self.institution_heads = vocab.shapes.institution_heads
         self.group_heads = vocab.shapes.armed_group_heads
+        # Words before a name that qualify it rather than open a person's name.
+        self.qualifiers = {name_key(w) for w in vocab.shapes.not_entities} \
+            | set(vocab.demonym_index())
         self.targets: dict[str, _Target] = {}
         first_words: set[str] = set()
         grouped: dict[str, dict[str, tuple[str, set[str], bool]]] = {}
@@ -96,6 +99,10 @@ class GazetteerMatcher:
                 i += 1
                 continue
             end, target = found
+            if end - i == 1 and target.type in ("armed_group", "organization") \
+                    and self._after_given_name(doc, i):
+                i = end  # "US Attorney Benjamin Wagner": a surname, not the Wagner Group
+                continue
             if target.type in ("place", "state") and self._inside_institution(doc, end):
                 i = end  # "Kabul University": the model reads the whole name
                 continue
@@ -134,6 +141,17 @@ class GazetteerMatcher:
             return None
         target = self.targets.get(key[:-1])
         return target if target and target.type == "armed_group" and not target.exact else None
+
+    def _after_given_name(self, doc: Doc, start: int) -> bool:
+        """True when a capitalised proper noun that opens no gazetteer name stands
+        right before ``start`` inside its sentence: a given name before a surname."""
+        if start == 0:
+            return False
+        before = doc[start - 1]
+        return doc[start].is_title and before.pos_ == "PROPN" and before.is_title and before.is_alpha \
+            and not before.is_sent_start and before.whitespace_ == " " \
+            and name_key(before.text) not in self.first_words \
+            and name_key(before.text) not in self.qualifiers
 
     def _inside_institution(self, doc: Doc, end: int) -> bool:
         """True when capitalised words after ``end`` run into the head word of an
