@@ -153,6 +153,10 @@ def test_no_relations(text):
     ("Rights lawyer Dewi Santoso criticised the verdict on Friday. Fighting terrorism, "
      "Santoso said, required a long-term approach. “The death sentence is a delusional "
      "solution to terrorism,” the activist said.", "Dewi Santoso", "The death sentence"),
+    # a report's words are its author's, not those of a group the report speaks of
+    ("The Institute for Conflict Studies published its annual review on Monday. The report "
+     "said the Ansar Brigade was “rebuilding its networks across the south”.",
+     "Institute for Conflict Studies", "rebuilding its networks"),
     # bare "Police said" is the police force the story named
     ("Italian police arrested a man after shots were fired at migrants in the town. Police "
      "said in a tweet that “the man has been arrested and is in custody now”.",

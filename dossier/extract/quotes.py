@@ -257,9 +257,9 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
             return titled[0], text
     lemma = subject.lemma_.casefold()
     if lemma in ("report", "statement", "study", "assessment") and subject.pos_ == "NOUN":
-        after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
-        if after:
-            return after[0], text
+        author = _author_after(subject.doc.text, end, antecedents)
+        if author is not None:
+            return author, text
     if subject.pos_ == "NOUN" and definite(subject):
         # "the judge said" after "US District Judge Richard Berman"
         role = antecedents.by_role(subject, quoted)
@@ -305,6 +305,22 @@ def _body_by_initials(word: Token, antecedents: Antecedents) -> Entity | None:
               if e.type in ("organization", "armed_group")
               and letters in acronym_of(re.findall(r"[^\W_]+", e.name), shapes)]
     return bodies[0] if len(bodies) == 1 else None
+
+
+def _author_after(text: str, end: int, antecedents: Antecedents) -> Entity | None:
+    """The body a report or statement is by, named just after it where the parse
+    left it out of the subject ("a statement from the Interior Ministry said", "the
+    report concluded, of ONU"), not a body the report speaks of ("the report said
+    JAD …"): a few words between, one of them "by", "from" or "of"."""
+    after = antecedents.in_span(end, end + _NEAR_CHARS, ("organization", "armed_group"))
+    if not after:
+        return None
+    names = [n for n in (after[0].name, *after[0].aliases) if n in text[end:end + _NEAR_CHARS]]
+    if not names:
+        return None
+    at = min(text.index(n, end) for n in names)
+    between = re.findall(r"\w+", text[end:at].casefold())
+    return after[0] if len(between) <= 3 and {"by", "from", "of"} & set(between) else None
 
 
 def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:
