@@ -61,7 +61,14 @@ def quote_spans(text: str) -> list[_Quote]:
         open_at = None
         for i, ch in enumerate(line):
             if ch in OPENING or (ch == '"' and open_at is None):
-                if open_at is None:
+                before = line[:i].rstrip()
+                if open_at is not None and ch in OPENING and before.endswith((".", "?", "!")) \
+                        and len(before) > open_at:
+                    # “… by terrorists. “Malaysia has …”: a quotation left unclosed
+                    # ends where the next one opens after a full stop.
+                    found.append(_Quote(base + open_at, base + len(before), number))
+                    open_at = i + 1
+                elif open_at is None:
                     open_at = i + 1
             elif ch in CLOSING or ch == '"':
                 if open_at is not None:
