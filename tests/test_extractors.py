@@ -180,10 +180,17 @@ def test_quotes_and_speakers(text, speaker, words):
     assert record.text[quote.span[0]:quote.span[1]].startswith(words)
 
 
-def test_a_quotation_left_unclosed_ends_where_the_next_one_opens():
-    record = record_of("The minister spoke at the forum. “The internet has been abused by "
-                       "terrorists across the region. “Malaysia has set up a centre to "
-                       "monitor their use of social media,” he said.")
+@pytest.mark.parametrize("text", [
+    "The minister spoke at the forum. “The internet has been abused by terrorists across "
+    "the region. “Malaysia has set up a centre to monitor their use of social media,” he "
+    "said.",
+    # straight marks: one opening after a full stop and a space, before a capital
+    'The minister spoke at the forum. "The internet has been abused by terrorists across '
+    'the region. "Malaysia has set up a centre to monitor their use of social media," he '
+    'said.',
+])
+def test_a_quotation_left_unclosed_ends_where_the_next_one_opens(text):
+    record = record_of(text)
     texts = [q.text for q in record.quotes]
     assert texts[0].startswith("The internet") and texts[0].endswith("region.")
     assert texts[1].startswith("Malaysia has set up")

@@ -60,10 +60,10 @@ def quote_spans(text: str) -> list[_Quote]:
         line = match.group()
         open_at = None
         for i, ch in enumerate(line):
-            if ch in OPENING or (ch == '"' and open_at is None):
+            if ch in OPENING or ch == '"' and (open_at is None or _reopens(line, i, open_at)):
                 before = line[:i].rstrip()
-                if open_at is not None and ch in OPENING and before.endswith((".", "?", "!")) \
-                        and len(before) > open_at:
+                if open_at is not None and len(before) > open_at \
+                        and (ch == '"' or before.endswith((".", "?", "!"))):
                     # “… by terrorists. “Malaysia has …”: a quotation left unclosed
                     # ends where the next one opens after a full stop.
                     found.append(_Quote(base + open_at, base + len(before), number))
@@ -77,6 +77,15 @@ def quote_spans(text: str) -> list[_Quote]:
         if open_at is not None and len(line) - open_at > 1:
             found.append(_Quote(base + open_at, base + len(line.rstrip()), number))
     return found
+
+
+def _reopens(line: str, i: int, open_at: int) -> bool:
+    """A straight mark that opens a quotation while one is open: after a space and
+    before a letter, where a closing mark never stands (a quotation of several
+    paragraphs run into one line: '"… ended. "Then we …," he said'; a closing mark
+    lost: '"… later, said the commander. "Travelling …')."""
+    return 0 < i < len(line) - 1 and line[i - 1] == " " and line[i + 1].isalnum() \
+        and i - 1 > open_at
 
 
 def _words(text: str) -> int:
