@@ -11,6 +11,9 @@ and returns :class:`~dossier.model.Mention` items in the schema's five types:
 * a state or its demonym followed by a force noun ("US military", "Afghan
   commandos", "Nigerien soldiers") becomes one ``organization`` mention;
 * a title in front of a person ("Mr Clarke") joins the mention's surface form;
+* a run of proper nouns the model left unlabelled that speaks (the subject of a
+  reporting verb) is a person ("Mohamad Fuzi Harun, the inspector-general, said");
+* a place whose last word names a body is an organisation ("... Sheriff's Office");
 * names composed with the words next to them ("eastern Syria", "Aleppo
   police", "the Bongos faction") are rewritten by :mod:`dossier.extract.compose`;
 * dates, numbers, bare nationalities, facilities and stray words are dropped.

@@ -6,7 +6,9 @@
 1. **Scan.** Each paragraph is read left to right; curly marks open and close,
    a straight ``"`` toggles. A mark that never closes is tolerated: the words up
    to the end of the paragraph are taken (a quote running on into the next
-   paragraph, as news style does) rather than losing the document.
+   paragraph, as news style does) rather than losing the document, and a quote
+   left open ends where the next one opens (a curly mark after a full stop, or a
+   straight one after a space and before a letter, where no closing mark stands).
 2. **Attribute.** In the sentences around the marks, outside the quoted words, a
    reporting verb (``vocab/reporting_verbs.txt``) is looked for, after the quote
    first (",” said X"), then before it ("X said: “…”"); its subject is the
@@ -65,7 +67,7 @@ def quote_spans(text: str) -> list[_Quote]:
                 if open_at is not None and len(before) > open_at \
                         and (ch == '"' or before.endswith((".", "?", "!"))):
                     # “… by terrorists. “Malaysia has …”: a quotation left unclosed
-                    # ends where the next one opens after a full stop.
+                    # ends where the next one opens.
                     found.append(_Quote(base + open_at, base + len(before), number))
                     open_at = i + 1
                 elif open_at is None:
