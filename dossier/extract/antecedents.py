@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
@@ -90,22 +90,27 @@ class Antecedents:
         outside: spans whose mentions do not count (quotations, for a speaker:
         a name in someone's words is not who "he" is).
         """
-        wanted = set(types)
-        limit = self._lookback_start(offset)
-        i = bisect.bisect_left(self.starts, offset) - 1
         nearest = None
+        for start, end, ent in self._mentions_back(offset, types, self.lookback, outside):
+            nearest = nearest or ent
+            if self._is_subject(start, end):
+                return ent
+        return nearest
+
+    def _mentions_back(self, offset: int, types: Iterable[str], sentences: int,
+                       outside: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int, Entity]]:
+        """Mentions of ``types`` ending by ``offset``, nearest first, back to the start
+        of the ``sentences``-th sentence before, outside ``outside``."""
+        wanted = set(types)
+        limit = self._lookback_start(offset, sentences)
+        i = bisect.bisect_left(self.starts, offset) - 1
         while i >= 0 and self.mentions[i][0] >= limit:
             start, end, ent_id = self.mentions[i]
-            ent = self.by_id[ent_id]
-            if any(s <= start < e for s, e in outside):
-                i -= 1
-                continue
-            if ent.type in wanted and end <= offset:
-                nearest = nearest or ent
-                if self._is_subject(start, end):
-                    return ent
             i -= 1
-        return nearest
+            ent = self.by_id[ent_id]
+            if ent.type in wanted and end <= offset \
+                    and not any(s <= start < e for s, e in outside):
+                yield start, end, ent
 
     def only_one_before(self, offset: int, types: Iterable[str], sentences: int = 1,
                         outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
@@ -120,19 +125,11 @@ class Antecedents:
         """The nearest entity of ``types`` that speaks in the sentence holding
         ``offset`` (up to it) or the ``sentences`` before it: the subject of a
         reporting verb ("But Roque said Duterte was unmoved. “…,” he said": Roque)."""
-        wanted = set(types)
-        limit = self._lookback_start(offset, sentences)
-        i = bisect.bisect_left(self.starts, offset) - 1
-        while i >= 0 and self.mentions[i][0] >= limit:
-            start, end, ent_id = self.mentions[i]
-            i -= 1
-            if self.by_id[ent_id].type not in wanted or end > offset \
-                    or any(s <= start < e for s, e in outside):
-                continue
+        for start, end, ent in self._mentions_back(offset, types, sentences, outside):
             head = self._clause_head(start, end)
             if head is not None and head.dep_ == "nsubj" and head.head.pos_ == "VERB" \
                     and head.head.lemma_.casefold() in self.lexicons.reporting_verbs:
-                return self.by_id[ent_id]
+                return ent
         return None
 
     def _is_subject(self, start: int, end: int) -> bool:

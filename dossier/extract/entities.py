@@ -404,8 +404,8 @@ def _unlabelled_speakers(doc: Doc, taken: set[int], shapes: Shapes,
                     and doc[start - 1].head.i == subject.i:
                 start -= 1
             span = doc[start:subject.i + 1]
-            if len(span) < 2 or any(_is_title(t, shapes) or t.text in shapes.institution_heads
-                                    or t.lower_ in shapes.local_bodies for t in span):
+            if len(span) < 2 or any(_is_title(t, shapes) or _names_a_body(t, shapes)
+                                    for t in span):
                 continue
             taken.update(range(span.start, span.end))
             yield _mention(_with_title(span, shapes), "person", "model")

@@ -148,8 +148,8 @@ class GazetteerMatcher:
         if start == 0:
             return False
         before = doc[start - 1]
-        return doc[start].is_title and before.pos_ == "PROPN" and before.is_title and before.is_alpha \
-            and not before.is_sent_start and before.whitespace_ == " " \
+        return doc[start].is_title and before.pos_ == "PROPN" and before.is_title \
+            and before.is_alpha and not before.is_sent_start and before.whitespace_ == " " \
             and name_key(before.text) not in self.first_words \
             and name_key(before.text) not in self.qualifiers
 
