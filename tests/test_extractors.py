@@ -196,6 +196,44 @@ def test_a_quotation_left_unclosed_ends_where_the_next_one_opens(text):
     assert texts[1].startswith("Malaysia has set up")
 
 
+@pytest.mark.parametrize("text, speaker, words", [
+    # British style: single marks, a colon before, a run over a full stop
+    ("Judge Helen Marsh sentenced him on Friday. Judge Marsh said: 'These were videos made "
+     "to recruit fighters for the group. 'Your claims of innocence are not credible.' He "
+     "was jailed for seven years.", "Helen Marsh", "Your claims of innocence"),
+    # a plural possessive inside the quotation does not close it
+    ("'The villagers' houses were burned to the ground,' said Captain Tomas Reyes.",
+     "Tomas Reyes", "The villagers' houses were burned"),
+    # curly single marks around apostrophes in words
+    ("‘We don’t know where they took the hostages,’ said Mayor Ana Lucero.", "Ana Lucero",
+     "We don’t know where"),
+])
+def test_quotations_in_single_marks(text, speaker, words):
+    record = record_of(text)
+    quote = next(q for q in record.quotes if q.text.startswith(words))
+    assert named(record, quote.speaker) == speaker
+
+
+def test_apostrophes_are_no_quotation_marks():
+    text = "In the '90s the group's leaders met at Jones' house to plan the attacks."
+    assert record_of(text).quotes == ()
+
+
+def test_a_quotation_within_a_quotation_is_part_of_it():
+    record = record_of("“They shouted 'we will kill you all here' and then left,” said "
+                       "Mayor Ana Lucero.")
+    assert [q.text for q in record.quotes] == [
+        "They shouted 'we will kill you all here' and then left"]
+
+
+def test_a_headline_quote_is_said_by_whoever_says_it_in_the_body():
+    record = record_of("‘The whole market was burning’\n\nA bomb exploded in the market "
+                       "on Monday. “The whole market was burning and people ran,” said "
+                       "trader Rosa Dimaculangan.")
+    headline = next(q for q in record.quotes if q.span[1] < record.text.find("\n"))
+    assert named(record, headline.speaker) == "Rosa Dimaculangan"
+
+
 @pytest.mark.parametrize("text", [
     'Its so-called "caliphate" collapsed years ago.',
     "The minister called the plan “a total failure” on Monday.",

@@ -26,8 +26,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
@@ -78,7 +78,76 @@ def quote_spans(text: str) -> list[_Quote]:
                     open_at = None
         if open_at is not None and len(line) - open_at > 1:
             found.append(_Quote(base + open_at, base + len(line.rstrip()), number))
+        double = [(q.start - base - 1, q.end - base + 1) for q in found if q.paragraph == number]
+        found.extend(_Quote(base + s, base + e, number) for s, e in _single_quoted(line, double))
+    return sorted(found, key=lambda q: q.start)
+
+
+SINGLE_OPENING = "‘'"
+SINGLE_CLOSING = "’'"
+_BEFORE_SINGLE_OPENING = " \t([{—–-:/\"“"
+
+
+def _single_quoted(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations in single marks, as British and headline style writes them, outside
+    the spans in ``taken`` (a quote within a double-quoted one is part of it).
+
+    A mark opens after a space or a colon and before a letter; it closes after a
+    word or punctuation and before a space, punctuation or the line's end, so an
+    apostrophe inside a word never does. "fighters' weapons" closes only when no
+    later mark can ("'The students' union will meet,' he said"). A quotation left
+    open ends where the next one opens after a full stop ("… pulled up. 'People …"),
+    or at the paragraph's end when it opened the paragraph or followed a colon."""
+    def free(i: int) -> bool:
+        return not any(s <= i < e for s, e in taken)
+
+    def opens(i: int) -> bool:
+        return line[i] in SINGLE_OPENING and (i == 0 or line[i - 1] in _BEFORE_SINGLE_OPENING) \
+            and i + 1 < len(line) and line[i + 1].isalpha()
+
+    def closes(i: int) -> bool:
+        return line[i] in SINGLE_CLOSING and i > 0 and not line[i - 1].isspace() \
+            and (i + 1 == len(line) or not line[i + 1].isalnum())
+
+    def weak(i: int) -> bool:  # a plural possessive: "the fighters' weapons"
+        return line[i - 1] in "sS" and i + 2 < len(line) and line[i + 1] == " " \
+            and line[i + 2].isalnum()
+
+    found: list[tuple[int, int]] = []
+    open_at: int | None = None
+    starts_line = False
+    marks = [i for i in range(len(line)) if free(i) and line[i] in SINGLE_OPENING + SINGLE_CLOSING]
+    for k, i in enumerate(marks):
+        if open_at is None:
+            if opens(i):
+                open_at = i + 1
+                starts_line = i == 0 or line[:i].rstrip().endswith(":")
+            continue
+        if opens(i) and i - 1 > open_at:
+            before = line[:i].rstrip()
+            if before.endswith((".", "?", "!")):  # '… pulled up. 'People on …
+                found.append((open_at, len(before)))
+                open_at = i + 1
+            continue
+        if closes(i) and i > open_at:
+            if weak(i) and _closes_later(marks[k + 1:], opens, closes, weak):
+                continue
+            found.append((open_at, i))
+            open_at = None
+    if open_at is not None and starts_line and len(line) - open_at > 1:
+        found.append((open_at, len(line.rstrip())))
     return found
+
+
+def _closes_later(marks: list[int], opens: Callable[[int], bool],
+                  closes: Callable[[int], bool], weak: Callable[[int], bool]) -> bool:
+    """True when a mark in ``marks`` closes for sure before another opens."""
+    for j in marks:
+        if opens(j):
+            return False
+        if closes(j) and not weak(j):
+            return True
+    return False
 
 
 def _reopens(line: str, i: int, open_at: int) -> bool:
@@ -96,6 +165,23 @@ def _words(text: str) -> int:
 
 def quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     """Direct quotations with their speakers; see the module docstring."""
+    found = list(_quotes(doc, antecedents, lexicons))
+    headline_end = doc_text(doc).find("\n")
+    for quote in found:
+        if quote.speaker is None and quote.speaker_text is None and quote.span[1] <= headline_end:
+            # A headline quoting words the body attributes: "‘I saw it all’" over "… said X."
+            said = _words_key(quote.text)
+            quote = next((replace(quote, speaker=q.speaker, by="rule:quotes.headline")
+                          for q in found if q.span[0] > headline_end and q.speaker
+                          and said in _words_key(q.text)), quote)
+        yield quote
+
+
+def _words_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     previous: tuple[int, Entity | None, str | None] | None = None
     text = doc_text(doc)
     found = quote_spans(text)
@@ -142,8 +228,9 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     window = _window(doc, q)
     if window is None:
         return None, None
-    after = _until_quote([t for t in window if t.idx > q.end])
-    before = _until_quote([t for t in reversed(window) if t.idx < q.start - 1])
+    marks = {s - 1 for s, _ in quoted} | {e for _, e in quoted}
+    after = _until_quote([t for t in window if t.idx > q.end], marks)
+    before = _until_quote([t for t in reversed(window) if t.idx < q.start - 1], marks)
     # Nearest first: after the quote reading forward, before it reading back; before
     # first when a colon opens the quotation ("Macron said: “…”").
     text = doc_text(doc)
@@ -164,11 +251,12 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     return None, None
 
 
-def _until_quote(tokens: list[Token]) -> list[Token]:
-    """Tokens up to the next quotation mark: another quote's words are not attribution."""
+def _until_quote(tokens: list[Token], marks: set[int]) -> list[Token]:
+    """Tokens up to the next quotation mark (``marks``: where single ones stand, an
+    apostrophe's twin): another quote's words are not attribution."""
     out = []
     for tok in tokens:
-        if tok.text in OPENING or tok.text in CLOSING or tok.text == '"':
+        if tok.text in OPENING or tok.text in CLOSING or tok.text == '"' or tok.idx in marks:
             break
         out.append(tok)
     return out
