@@ -133,6 +133,7 @@ class Shapes:
     not_entities: frozenset[str]
     acronym_stopwords: frozenset[str]
     name_suffixes: frozenset[str]
+    post_nominals: frozenset[str]
     surname_articles: frozenset[str]
     person_name_openers: frozenset[str]
     place_admin_words: frozenset[str]
@@ -179,9 +180,11 @@ class Shapes:
         """A person's name without the titles before it, longest first ("Mr Clarke" →
         "Clarke", "Inspector-General of Police Tan Sri Mohamad Fuzi Harun" →
         "Mohamad Fuzi Harun"), and without what comes before its last title
-        ("Victoria Police Chief Commissioner Graham Ashton" → "Graham Ashton");
-        a lone title stays."""
+        ("Victoria Police Chief Commissioner Graham Ashton" → "Graham Ashton"),
+        and without letters after it ("Paul Sloan QC"); a lone title stays."""
         words = text.split()
+        while len(words) > 2 and words[-1] in self.post_nominals:
+            words.pop()
         cut = 0
         for end in range(1, len(words)):  # a title ending before the last word
             if any(self.is_title(" ".join(words[start:end]))
@@ -516,6 +519,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             not_entities=frozenset(_str_list(shapes["not_entities"], where)),
             acronym_stopwords=frozenset(_str_list(shapes["acronym_stopwords"], where)),
             name_suffixes=frozenset(_str_list(shapes["name_suffixes"], where)),
+            post_nominals=frozenset(_str_list(shapes["post_nominals"], where)),
             surname_articles=frozenset(_str_list(shapes["surname_articles"], where)),
             person_name_openers=frozenset(_str_list(shapes["person_name_openers"], where)),
             place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),

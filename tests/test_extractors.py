@@ -169,6 +169,33 @@ def test_no_relations(text):
     ("The District Court of Southwest Finland sentenced the man to life on Friday. The "
      "murders “were premeditated and committed in a particularly brutal way”, the court "
      "said.", "District Court of Southwest", "were premeditated"),
+    # "the spokesman" after "a spokesman for X" who went unnamed speaks for X
+    ("Two people were hurt. A spokesman for the North East Ambulance Service said they "
+     "were called at 7.30am. Two ambulances attended. The spokesman said: “We treated "
+     "and took to hospital two patients with stab wounds.”", "North East Ambulance Service",
+     "We treated and took"),
+    # a name with an age in commas is a person's, one word or several
+    ("The family was in shock. “He was a quiet boy without any history,” Lahcen, 35, a "
+     "vegetable seller in the neighbourhood, said.", "Lahcen", "He was a quiet boy"),
+    # a partial quotation hangs on the reporting verb before it, not on one after
+    ("Assistant Commissioner Ravi Nair said the death was barbaric. He added that the "
+     "other victim “remains critically ill in hospital and our thoughts are with him”. "
+     "Residents of the hostel expressed their devastation at the news.", "Ravi Nair",
+     "remains critically ill"),
+    # an inverted subject of several words after "asked"
+    ("The attacker was on leave. “Is our system working when such people are out?” asked "
+     "Vice Premier Pieter Van Damme, echoing many.", "Pieter Van Damme",
+     "Is our system working"),
+    # letters after a name are no part of it
+    ("Sentencing him on Friday, Judge Harold Finch QC said: “These were links to videos "
+     "which glorified terrorism.”", "Harold Finch", "These were links"),
+    # ranks of several abbreviated words before the name
+    ("“We are still investigating why he shot himself,” provincial police spokesman Adj. "
+     "Sr. Comr. Rudi Santoso told reporters.", "Rudi Santoso", "We are still investigating"),
+    # "the officer" is the officer named before
+    ("Police officer Marc Lenoir told a television station that three officers tried to "
+     "stop a suspect. The officer said: “He opened fire, they responded and shot him "
+     "down.”", "Marc Lenoir", "He opened fire"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
@@ -475,3 +502,11 @@ def test_a_name_cut_after_a_title_runs_back(nlp, text, cut, whole):
     vocab = vocabulary.load()
     (out,) = composed(doc, [mention], vocab.shapes, set(), {})
     assert out.text == whole
+
+
+@pytest.mark.parametrize("text", [
+    "According to a survey dated October, 28, 2017, most people agreed.",
+    "A civil engineer was jailed.\n\nEngineer, 32, who posted videos online is jailed.",
+])
+def test_a_month_or_a_common_noun_before_a_number_is_no_person(text):
+    assert not [e for e in record_of(text).entities if e.type == "person"]

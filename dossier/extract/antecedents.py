@@ -232,9 +232,10 @@ class Antecedents:
         """"the judge" after "US District Judge Richard Berman", "the activist" after
         "Ricky Gunawan, an activist with …": the person named beside the last use of
         the same role word before (just before the name, or in its apposition), past
-        uses that point back themselves ("the minister added"); None when that use
-        names nobody ("a security official … the official said") or is part of a
-        body's name ("Investigative Committee spokeswoman X")."""
+        uses that point back themselves ("the minister added"); the body a use that
+        names nobody speaks for ("a spokesman for the ambulance service"); None when
+        that use names nobody else ("a security official … the official said") or is
+        part of a body's name ("Investigative Committee spokeswoman X")."""
         role = token.lemma_.casefold()
         for last in reversed(self.doc[:token.i]):
             if last.lemma_.casefold() != role or last.pos_ not in ("NOUN", "PROPN") \
@@ -249,6 +250,13 @@ class Antecedents:
             named = self.in_span(lo, hi_token.idx + len(hi_token), ("person",))
             if len(named) == 1:
                 return named[0]
+            if not named:
+                # "A spokesman for the ambulance service said … The spokesman said"
+                speaks_for = [self.at(c.idx, c.idx + len(c)) for p in last.children
+                              if p.dep_ == "prep" and p.lower_ in ("for", "of")
+                              for c in p.children if c.dep_ == "pobj"]
+                if speaks_for and speaks_for[0] is not None and speaks_for[0].type != "person":
+                    return speaks_for[0]
             if named or not definite(last):
                 return None
             # "the minister added" names nobody but points back itself: read on back

@@ -63,6 +63,7 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
             taken.update(range(ent.start, ent.end))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
+    found.extend(_aged_names(doc, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
     # Surnames are looked for once names are whole ("Graciano" + "Mijares").
     found.extend(_repeated_names(doc, found, _tokens_of(doc, found), shapes))
@@ -409,6 +410,33 @@ def _unlabelled_speakers(doc: Doc, taken: set[int], shapes: Shapes,
                 continue
             taken.update(range(span.start, span.end))
             yield _mention(_with_title(span, shapes), "person", "model")
+
+
+MAX_AGE = 110
+_TIME_LABELS = ("DATE", "TIME")
+
+
+def _aged_names(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
+    """A name the model left unlabelled with an age in commas after it is a person's,
+    one word or several ("Annette, 80, one of the mourners, said"): only people's
+    names are written so. One capitalised word the text also writes in lower case
+    is a common noun ("Engineer, 32, jailed" over "a civil engineer")."""
+    lower = {t.text for t in doc if t.is_lower}
+    for age in doc[2:-1]:
+        if not (age.is_digit and 0 < int(age.text) <= MAX_AGE
+                and doc[age.i - 1].text == "," and doc[age.i + 1].text in (",", ")")):
+            continue
+        end = start = age.i - 1
+        while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes):
+            start -= 1
+        span = doc[start:end]
+        if not span or any(_is_title(t, shapes) or _names_a_body(t, shapes) for t in span) \
+                or len(span) == 1 and span[0].lower_ in lower \
+                or any(t.ent_type_ in _TIME_LABELS for t in span) \
+                or start > 0 and doc[start - 1].is_title and doc[start - 1].i in taken:
+            continue
+        taken.update(range(span.start, span.end))
+        yield _mention(_with_title(span, shapes), "person", "model")
 
 
 def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:

@@ -235,7 +235,8 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     # first when a colon opens the quotation ("Macron said: “…”").
     text = doc_text(doc)
     colon = text[:max(0, q.start - 1)].rstrip().endswith(":")
-    order = (before, after) if colon else (after, before)
+    order = (before, after) if colon or _governed_from_before(doc, q, lexicons) \
+        else (after, before)
     for tokens in order:
         for verb in tokens:
             if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q) \
@@ -249,6 +250,18 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
                 if objects:
                     return _resolve_speaker(objects[0], antecedents, lexicons, quoted)
     return None, None
+
+
+def _governed_from_before(doc: Doc, q: _Quote, lexicons: Lexicons) -> bool:
+    """True when the quotation's first word hangs on a reporting verb before it in the
+    same sentence ("He added that the victim “remains critically ill”."): that verb
+    attributes it, not one in the next sentence."""
+    first = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+    if not first:
+        return False
+    word = first[0]
+    return any(_is_reporting(a, lexicons) and a.idx < q.start - 1 and a.sent == word.sent
+               for a in word.ancestors)
 
 
 def _until_quote(tokens: list[Token], marks: set[int]) -> list[Token]:
@@ -322,7 +335,8 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and q.end <= verb.idx <= q.end + 4:
         # "“…,” recalled Tony": the inverted subject the parser took for an object
-        subjects = [c for c in verb.rights if c.i == verb.i + 1 and c.pos_ in ("PROPN", "NOUN")
+        subjects = [c for c in verb.rights if c.left_edge.i == verb.i + 1
+                    and c.pos_ in ("PROPN", "NOUN")
                     and c.dep_ in ("npadvmod", "dobj", "attr", "oprd")]
     # A subject inside the quotation means the verb belongs to the quoted words,
     # unless the parser also found one outside ("“The bus deviated,” Madbouly told
