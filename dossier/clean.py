@@ -20,7 +20,10 @@ Steps, in order:
    U+2066–U+2069) are removed, so that ``al-Sha\\u200bbaab`` reads as
    ``al-Shabaab`` and no name can be displayed reversed.
 5. **whitespace** — line ends to ``\\n``, odd spaces to plain ones, runs of
-   spaces collapsed, at most one blank line between paragraphs.
+   spaces collapsed, at most one blank line between paragraphs; a curly mark
+   glued to the word past a comma or full stop gets its space back
+   (``reporters.”Dela Rosa`` → ``reporters.” Dela Rosa``, ``said,“We`` →
+   ``said, “We``), so the name after it reads as a name.
 
 ``clean(clean(x)) == clean(x)``: every step leaves its own output unchanged.
 Cleaning happens before extraction, so every offset is into the cleaned text.
@@ -59,6 +62,8 @@ _CONTROL = {c for c in range(32)} - {9, 10, 12, 13}
 # A lone "â" at the start of a word (``âThey``) or at its end (``possibleâ``),
 # that is, not between two letters of one word.
 _LOST_MARK = re.compile(r"(?<![^\W\d_])â|â(?![^\W\d_])")
+_GLUED_CLOSING = re.compile(r"(?<=[,.!?])([”»])(?=[^\W\d_])")
+_GLUED_OPENING = re.compile(r"(?<=[^\W\d_][,.:;])([“«])(?=\w)")
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
 
 
@@ -192,6 +197,8 @@ def normalize_whitespace(text: str) -> tuple[str, int]:
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _GLUED_CLOSING.sub(r"\1 ", text)
+    text = _GLUED_OPENING.sub(r" \1", text)
     text = text.strip()
     return text, int(text != before)
 

@@ -55,6 +55,16 @@ def test_whitespace_normalised():
     assert cleaned.repairs["whitespace"] == 1
 
 
+@pytest.mark.parametrize("text, cleaned", [
+    ("“We are safe,”Dela Cruz told reporters.", "“We are safe,” Dela Cruz told reporters."),
+    ("He said,“We will go.”", "He said, “We will go.”"),
+    ("A “quote.” Then 3.”4 stays.", "A “quote.” Then 3.”4 stays."),
+])
+def test_a_curly_mark_glued_to_a_word_gets_its_space(text, cleaned):
+    assert clean_text(text).text == cleaned
+    assert clean_text(cleaned).text == cleaned
+
+
 @pytest.mark.parametrize("raw, reason", [
     (b"", "empty"),
     (b"   \n\t ", "empty"),

@@ -196,6 +196,18 @@ def test_no_relations(text):
     ("Police officer Marc Lenoir told a television station that three officers tried to "
      "stop a suspect. The officer said: “He opened fire, they responded and shot him "
      "down.”", "Marc Lenoir", "He opened fire"),
+    # "he" after a quotation of several sentences is who spoke before it opened,
+    # not a person named in what that speaker said
+    ("Senator Laura Whitfield reminded that Mr Grant launched the strikes without "
+     "approval. “What has changed? Nothing. They are still using chemical weapons,” he "
+     "said.", "Laura Whitfield", "What has changed?"),
+    # titles before a name the model left unlabelled ("Deputy Comm Datuk …")
+    ("Esscom commander Deputy Comm Datuk Hazani Ghazali said the two killed were links "
+     "to the groups that took the hostages off Pulau Gaya. “We are still tracking the "
+     "others who fled,” he said.", "Hazani Ghazali", "We are still tracking"),
+    # a closing mark glued to the speaker's name
+    ("He admitted using a fake passport. “We are sure he has contacts with other "
+     "terrorists in Manila,”Dela Cruz told reporters.", "Dela Cruz", "We are sure he"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
@@ -510,3 +522,9 @@ def test_a_name_cut_after_a_title_runs_back(nlp, text, cut, whole):
 ])
 def test_a_month_or_a_common_noun_before_a_number_is_no_person(text):
     assert not [e for e in record_of(text).entities if e.type == "person"]
+
+
+def test_a_word_that_opens_a_place_name_makes_it_a_place():
+    record = record_of("The two killed were links to the groups involved in the snatching of "
+                       "the two Indonesians off Pulau Gaya.")
+    assert {(e.name, e.type) for e in record.entities} >= {("Pulau Gaya", "place")}

@@ -150,6 +150,8 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     if span[0].text in shapes.person_name_openers and len(span) > 1 \
             and not _armed_group_shape(span, shapes):
         type_ = "person"  # "Abu Turaife"
+    if span[0].text in shapes.place_name_openers and len(span) > 1 and type_ == "person":
+        type_ = "place"  # "Pulau Gaya" read as a person's name
     admin_of = _place_after_admin_word(span, shapes)
     if admin_of is not None:
         return _mention(admin_of, "place", "model")  # "department of Arauca"
@@ -404,6 +406,8 @@ def _unlabelled_speakers(doc: Doc, taken: set[int], shapes: Shapes,
             while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes) \
                     and doc[start - 1].head.i == subject.i:
                 start -= 1
+            while start < subject.i and _is_title(doc[start], shapes):
+                start += 1  # "Datuk Hazani Ghazali": the titles join it below
             span = doc[start:subject.i + 1]
             if len(span) < 2 or any(_is_title(t, shapes) or _names_a_body(t, shapes)
                                     for t in span):

@@ -351,8 +351,14 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     if not outside:
         return None
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
-    found, text = _resolve_speaker(subject, antecedents, lexicons, quoted)
     types = lexicons.pronouns.get(subject.lower_, ())
+    if types == ("person",) and subject.idx >= q.end:
+        # "X reminded that Y …. “… Two sentences. …,” he said": who spoke just before
+        # the quotation opened, before whoever else the sentences inside it pass over.
+        spoke = antecedents.speaker_before(q.start, types, 1, quoted)
+        if spoke is not None:
+            return spoke, subject.text
+    found, text = _resolve_speaker(subject, antecedents, lexicons, quoted)
     if found is None and types and subject.idx >= q.end:
         # "“… Two sentences. …,” he told reporters": reach back from where the
         # quotation opens, not across the sentences inside it.
