@@ -367,6 +367,11 @@ def test_event_ranges(text, dates, actor):
     ("Baba Ould Cheikh ran a transport firm in Gao. The firm owned six trucks. Its drivers "
      "crossed the desert each month. Fuel was scarce. Customs rarely checked the loads. He "
      "was arrested for cocaine trafficking in April 2013.", "2013-04", "Baba Ould Cheikh"),
+    # a participle describes the one it follows, not the clause around it
+    ("The suspects are Karim Benali, born in 1993, and Samir Oufkir, born in 1991, the "
+     "Associated Press reported.", "1991", "Samir Oufkir"),
+    ("The attacker was Pieter Janssens, a Belgian national born in 1982.", "1982",
+     "Pieter Janssens"),
 ])
 def test_event_actors(text, date, actor):
     record = record_of(text)
@@ -528,3 +533,10 @@ def test_a_word_that_opens_a_place_name_makes_it_a_place():
     record = record_of("The two killed were links to the groups involved in the snatching of "
                        "the two Indonesians off Pulau Gaya.")
     assert {(e.name, e.type) for e in record.entities} >= {("Pulau Gaya", "place")}
+
+
+def test_a_birth_year_belongs_to_the_one_born():
+    record = record_of("The suspects are Karim Benali, born in 1993, and Samir Oufkir, born "
+                       "in 1991, the Associated Press reported.")
+    births = {e.date: {named(record, a) for a in e.actors} for e in record.events}
+    assert births == {"1993": {"Karim Benali"}, "1991": {"Samir Oufkir"}}

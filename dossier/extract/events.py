@@ -167,6 +167,13 @@ def _actors(anchor: Token, antecedents: Antecedents) -> list[Entity]:
                 actors.append(ent)
         return actors
     verb = anchor
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "Younes Ouziad, born in 1991", "a Belgian national born in 1982": the one
+        # the participle describes, not the clause around it.
+        described = _described(verb.head, antecedents)
+        if described is not None:
+            _clause_actors(verb, add)
+            return [described] + [a for a in actors if a != described]
     if verb.dep_ == "relcl" and _relative_subject(verb):
         # "Wanndy, who was killed in Syria in 2017": the noun the clause describes,
         # and what that noun is said to be ("FJI is a group that was launched in 2011").
@@ -181,6 +188,17 @@ def _actors(anchor: Token, antecedents: Antecedents) -> list[Entity]:
             break
         verb = verb.head
     return actors
+
+
+def _described(noun: Token, antecedents: Antecedents) -> Entity | None:
+    """The entity a noun names, or that a noun in apposition to one describes ("Benjamin
+    Herman, a Belgian national")."""
+    for _ in range(_MAX_CLIMB):
+        found = antecedents.at(noun.idx, noun.idx + len(noun))
+        if found is not None or noun.dep_ != "appos":
+            return found if found is not None and found.type in ACTOR_TYPES else None
+        noun = noun.head
+    return None
 
 
 def _clause_actors(verb: Token, add: Callable[..., None]) -> None:
