@@ -208,6 +208,10 @@ def test_no_relations(text):
     # a closing mark glued to the speaker's name
     ("He admitted using a fake passport. “We are sure he has contacts with other "
      "terrorists in Manila,”Dela Cruz told reporters.", "Dela Cruz", "We are sure he"),
+    # "the source" is not a person the source spoke about
+    ("The kidnappers have money. The source said Mr Lim paid two other groups to seek "
+     "targets at sea. “They thought that the hostages were Malaysians as the trawler flew "
+     "the Malaysian flag,” said the source.", None, "They thought that the hostages"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

@@ -248,6 +248,10 @@ class Antecedents:
             lo = self.doc[max(sentence.start, last.i - ROLE_WINDOW)].idx
             hi_token = self.doc[min(sentence.end, last.i + ROLE_WINDOW + 1) - 1]
             named = self.in_span(lo, hi_token.idx + len(hi_token), ("person",))
+            if role in self.lexicons.anonymous_speakers:
+                # "Indang, according to a regional intelligence source, is …": a word
+                # that often names no one names only the person it is joined to.
+                named = [e for e in named if self._joined(last, e)]
             if len(named) == 1:
                 return named[0]
             if not named:
@@ -261,6 +265,21 @@ class Antecedents:
                 return None
             # "the minister added" names nobody but points back itself: read on back
         return None
+
+    def _joined(self, role: Token, person: Entity) -> bool:
+        """True when ``role`` is part of, next to, or in apposition with a mention of
+        ``person`` ("security official Ali Noor", "Ali Noor, an official with …")."""
+        for start, end, ent_id in self.mentions:
+            if ent_id != person.id:
+                continue
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            if span.start - 1 <= role.i <= span.end or role.head.i == root.i \
+                    or root.head.i == role.i:
+                return True
+        return False
 
     def named_by_head(self, token: Token, outside: Sequence[tuple[int, int]] = ()
                        ) -> Entity | None:
