@@ -212,6 +212,14 @@ def test_no_relations(text):
     ("The kidnappers have money. The source said Mr Lim paid two other groups to seek "
      "targets at sea. “They thought that the hostages were Malaysians as the trawler flew "
      "the Malaysian flag,” said the source.", None, "They thought that the hostages"),
+    # "he" after an unnamed source spoke is that source, not a person it spoke of
+    ("According to the source, a second group led by Commander Black is lurking in the "
+     "waters. “Commander Black is an emerging kidnapper. He is aggressive,” he said.",
+     None, "Commander Black is an emerging"),
+    # ... and a named speaker whose title holds a body's name is still the person
+    ("Metro Police Office Director Oscar Bautista said the suspect might have offered "
+     "money to recruits. “One factor is finance. Apparently, he can sneak in money,” he "
+     "said.", "Oscar Bautista", "One factor is finance"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

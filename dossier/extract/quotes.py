@@ -354,16 +354,54 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     types = lexicons.pronouns.get(subject.lower_, ())
     if types == ("person",) and subject.idx >= q.end:
         # "X reminded that Y …. “… Two sentences. …,” he said": who spoke just before
-        # the quotation opened, before whoever else the sentences inside it pass over.
-        spoke = antecedents.speaker_before(q.start, types, 1, quoted)
+        # the quotation opened, before whoever else the sentences inside it pass over;
+        # no one when that was an unnamed source ("The source said …. “…,” he said").
+        spoke = _last_speaker_before(q, antecedents, lexicons, quoted)
         if spoke is not None:
-            return spoke, subject.text
+            # an unnamed source keeps its words, so "he" is not read as the run's speaker
+            return spoke[0], spoke[1] if spoke[0] is None else subject.text
     found, text = _resolve_speaker(subject, antecedents, lexicons, quoted)
     if found is None and types and subject.idx >= q.end:
         # "“… Two sentences. …,” he told reporters": reach back from where the
         # quotation opens, not across the sentences inside it.
         found = antecedents.before(q.start, types, quoted)
     return found, text
+
+
+def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
+                         quoted: list[tuple[int, int]]) -> tuple[Entity | None, str] | None:
+    """Who spoke last before the quotation opens, in its sentence or the one before:
+    the subject of the nearest reporting verb there or the object of "according to",
+    a person or an unnamed source (``None`` with its words); None when nothing there
+    says who spoke."""
+    doc = antecedents.doc
+    opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+    if not opening:
+        return None
+    sentence = opening[0].sent
+    first = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    for tok in reversed(doc[first:opening[0].i]):
+        if any(a <= tok.idx < b for a, b in quoted):
+            continue
+        if _is_reporting(tok, lexicons):
+            speakers = [c for c in tok.children if c.dep_ == "nsubj"]
+        elif tok.lower_ == "to" and tok.i > 0 and doc[tok.i - 1].lower_ == "according":
+            speakers = [c for c in tok.children if c.dep_ == "pobj"]
+        else:
+            continue
+        for speaker in speakers:
+            phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
+            head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
+            named = [head] if head is not None else \
+                antecedents.in_span(phrase.start_char, phrase.end_char, ("person",))
+            if named:
+                if named[0].type == "person":
+                    return named[0], phrase.text
+                continue  # a body spoke: "he" is someone else
+            if speaker.lemma_.casefold() in lexicons.anonymous_speakers \
+                    or speaker.lower_ in lexicons.anonymous_speakers:
+                return None, phrase.text
+    return None
 
 
 def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons,
