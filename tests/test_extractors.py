@@ -220,6 +220,28 @@ def test_no_relations(text):
     ("Metro Police Office Director Oscar Bautista said the suspect might have offered "
      "money to recruits. “One factor is finance. Apparently, he can sneak in money,” he "
      "said.", "Oscar Bautista", "One factor is finance"),
+    # "he" after "the spokesman" spoke is whom the spokesman stands for
+    ("A spokesman for the North East Ambulance Service said they were called at 7.30am. "
+     "The spokesman said: “We treated two patients with stab wounds.” He said they were "
+     "first called to help one man. “But when we got there it was clear there was a "
+     "second patient,” he said.", "North East Ambulance Service", "But when we got there"),
+    # ... and no one after an unnamed member of a named force spoke
+    ("The SDF commander told AFP that his forces had faced a dust storm. Unlike IS, “our "
+     "forces don't know the area and can't move around,” he said.", None,
+     "our forces don't know the area"),
+    # a reporting verb inside another quotation attributes nothing
+    ("Detective Superintendent Warren Blake said: “We understand the concern and patrols "
+     "will remain while enquiries continue. “Please approach our officers with any "
+     "concerns you may have.”", "Warren Blake", "Please approach our officers"),
+    # "he" in the sentence before is whom it stands for there ...
+    ("President Ashraf Rahimi said terrorists attack civilians to hide their defeat. Chief "
+     "executive Omar Haidari also sounded a defiant note as he blamed the militants for the "
+     "attack. “Every attack they carry out against our people strengthens our resolve,” "
+     "he said.", "Omar Haidari", "Every attack they carry out"),
+    # ... but "she" is not the "he" of the sentence before
+    ("Another neighbour, Siti Rahma, 43, said Yusuf was a nice neighbour whom he called "
+     "uncle. “He was quiet and always paid his rent on time,” she said.", "Siti Rahma",
+     "He was quiet and always"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

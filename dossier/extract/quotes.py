@@ -240,7 +240,9 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     for tokens in order:
         for verb in tokens:
             if _is_reporting(verb, lexicons) and not _reports_its_own_words(verb, q) \
-                    and _opens_attribution(verb, q):
+                    and _opens_attribution(verb, q) \
+                    and not any(a <= verb.idx < b for a, b in quoted
+                                if (a, b) != (q.start, q.end)):  # another quote's words
                 found = _speaker_of(verb, antecedents, lexicons, q, quoted)
                 if found is not None:
                     return found
@@ -356,7 +358,7 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
         # "X reminded that Y …. “… Two sentences. …,” he said": who spoke just before
         # the quotation opened, before whoever else the sentences inside it pass over;
         # no one when that was an unnamed source ("The source said …. “…,” he said").
-        spoke = _last_speaker_before(q, antecedents, lexicons, quoted)
+        spoke = _last_speaker_before(q, antecedents, lexicons, quoted, subject.lower_)
         if spoke is not None:
             # an unnamed source keeps its words, so "he" is not read as the run's speaker
             return spoke[0], spoke[1] if spoke[0] is None else subject.text
@@ -368,19 +370,29 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
     return found, text
 
 
+_GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+
 def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
-                         quoted: list[tuple[int, int]]) -> tuple[Entity | None, str] | None:
-    """Who spoke last before the quotation opens, in its sentence or the one before:
-    the subject of the nearest reporting verb there or the object of "according to",
-    a person or an unnamed source (``None`` with its words); None when nothing there
-    says who spoke."""
+                         quoted: list[tuple[int, int]], pronoun: str
+                         ) -> tuple[Entity | None, str] | None:
+    """Who spoke last before the quotation opens, in its sentence or the one before
+    (one more for each "he said" passed on the way): the subject of the nearest
+    reporting verb there or the object of "according to", a person or an unnamed
+    source (``None`` with its words); None when nothing there says who spoke."""
     doc = antecedents.doc
     opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
     if not opening:
         return None
-    sentence = opening[0].sent
-    first = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
-    for tok in reversed(doc[first:opening[0].i]):
+    reach = 1
+    i = opening[0].i
+    while i > 0:
+        i -= 1
+        tok = doc[i]
+        if tok.i == tok.sent.start:
+            reach -= 1
+            if reach < 0:
+                break
         if any(a <= tok.idx < b for a, b in quoted):
             continue
         if _is_reporting(tok, lexicons):
@@ -390,6 +402,15 @@ def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons
         else:
             continue
         for speaker in speakers:
+            if speaker.lower_ in lexicons.pronouns:
+                if _GENDERED.get(speaker.lower_, "") != _GENDERED.get(pronoun, ""):
+                    continue  # "… that he called X. “…,” she said": someone else
+                meant = antecedents.resolve(speaker, quoted)
+                if meant is not None and meant.type == "person":
+                    return meant, speaker.text  # "X sounded a defiant note as he blamed …"
+                # "He said …" with no one in reach: look one sentence further back
+                reach = min(reach + 1, RUN_ON_PARAGRAPHS + 1)
+                continue
             phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
             head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
             named = [head] if head is not None else \
@@ -401,6 +422,14 @@ def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons
             if speaker.lemma_.casefold() in lexicons.anonymous_speakers \
                     or speaker.lower_ in lexicons.anonymous_speakers:
                 return None, phrase.text
+            if "person" in lexicons.descriptions.get(speaker.lemma_.casefold(), ()):
+                # "The spokesman said: …": whoever that role stands for
+                found, _ = _resolve_speaker(speaker, antecedents, lexicons, quoted)
+                if found is not None and found in antecedents.in_span(
+                        phrase.start_char, phrase.end_char):
+                    return None, phrase.text  # "The SDF commander": someone unnamed
+                if found is not None:
+                    return found, phrase.text
     return None
 
 
