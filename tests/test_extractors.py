@@ -242,6 +242,10 @@ def test_no_relations(text):
     ("Another neighbour, Siti Rahma, 43, said Yusuf was a nice neighbour whom he called "
      "uncle. “He was quiet and always paid his rent on time,” she said.", "Siti Rahma",
      "He was quiet and always"),
+    # the subject's own name before a body named in its phrase
+    ("The group claimed the attack. “The executor of the attack is a soldier of the "
+     "caliphate,” Islamic State's propaganda outlet Amaq said on Telegram.", "Amaq",
+     "The executor of the attack"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

@@ -438,7 +438,13 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
     subtree = list(subject.subtree)
     text = subject.doc[subtree[0].i:subtree[-1].i + 1].text
     start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
-    # A named speaker inside the subject phrase: "Mr Clarke", "a spokesman, Ali Noor".
+    # The subject's own name first ("Islamic State's propaganda outlet Amaq"), then a
+    # named speaker inside the phrase: "Mr Clarke", "a spokesman, Ali Noor".
+    for word in (subject, *(c for c in subject.children if c.dep_ == "appos")):
+        own = antecedents.at(word.idx, word.idx + len(word))
+        if own is not None and word.pos_ == "PROPN" \
+                and own.type in ("person", "organization", "armed_group", "state"):
+            return own, text
     for types in (("person",), ("organization", "armed_group", "state")):
         named = antecedents.in_span(start, end, types)
         if named:
