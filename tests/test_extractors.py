@@ -578,3 +578,14 @@ def test_a_birth_year_belongs_to_the_one_born():
                        "in 1991, the Associated Press reported.")
     births = {e.date: {named(record, a) for a in e.actors} for e in record.events}
     assert births == {"1993": {"Karim Benali"}, "1991": {"Samir Oufkir"}}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("“We have arrested them,” AFP Spokesman Marine Col. Edgard Arevalo said.",
+     "Edgard Arevalo"),
+    ("Deputy commissioner DCP Datuk Hazani Ghazali said the men were caught.",
+     "Hazani Ghazali"),
+    ("Magistrate Cindy Balitus set bail on Monday.", "Cindy Balitus"),
+])
+def test_ranks_and_offices_are_no_part_of_a_name(text, name):
+    assert name in {e.name for e in record_of(text).entities if e.type == "person"}
