@@ -410,6 +410,9 @@ def test_event_ranges(text, dates, actor):
      "Associated Press reported.", "1991", "Samir Oufkir"),
     ("The attacker was Pieter Janssens, a Belgian national born in 1982.", "1982",
      "Pieter Janssens"),
+    # an act with no named actor that a group claimed is that group's
+    ("In 2016, a 23-year-old man killed 12 people when he drove a truck into a market in "
+     "Lyon in an attack claimed by the Islamic State group.", "2016", "Islamic State"),
 ])
 def test_event_actors(text, date, actor):
     record = record_of(text)

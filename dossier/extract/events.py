@@ -66,7 +66,7 @@ def events(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
             continue
         found = _dates(ent, published)
         for anchor in _anchors(ent, lexicons.event_nouns):
-            actors = _actors(anchor, antecedents)
+            actors = _actors(anchor, antecedents) or _claimed_by(anchor, antecedents)
             violent = _an_act_of_the_group_in_focus(anchor, lexicons)
             if not actors and violent:
                 # "a January 2016 attack in Jakarta", "the men were kidnapped in 2017":
@@ -84,6 +84,20 @@ def events(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
                 seen.add((date, anchor.i))
                 yield Event(date, precision, tuple(a.id for a in actors),
                             _describe(doc, start, end), (start, end), by="rule:events.dated")
+
+
+def _claimed_by(anchor: Token, antecedents: Antecedents) -> list[Entity]:
+    """The group a clause with no named actor says claimed the act ("a Tunisian killed
+    12 people … in an attack claimed by the Islamic State group")."""
+    for tok in anchor.subtree:
+        if tok.lemma_.casefold() == "claim" and tok.tag_ == "VBN":
+            for agent in (c for c in tok.children if c.dep_ == "agent"):
+                for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                    found = [e for e in antecedents.resolve_phrase(pobj)
+                             if e.type == "armed_group"]
+                    if found:
+                        return found
+    return []
 
 
 def _an_act_of_the_group_in_focus(anchor: Token, lexicons: Lexicons) -> bool:
