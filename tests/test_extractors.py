@@ -363,6 +363,9 @@ def test_events(text, date, precision, actor):
     ("Veterans of the Taliban's 1996-2001 insurgency returned.", ["1996", "2001"], "Taliban"),
     ("Al-Shabaab lost much of its ground in the 2011-12 offensive by Kenya.", ["2011", "2012"],
      "Kenya"),
+    # a range the parse hung on the object of the verb's preposition
+    ("Yusuf Rahmat, a former army captain, was detained for eight years under the Internal "
+     "Security Act (ISA) between 2002 and 2010.", ["2002", "2010"], "Yusuf Rahmat"),
 ])
 def test_event_ranges(text, dates, actor):
     record = record_of(text)

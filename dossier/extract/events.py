@@ -154,12 +154,19 @@ def _anchor(date: Span, event_nouns: frozenset[str]) -> Token | None:
     while root.dep_ == "conj" and root.head.i != root.i:  # "in 2014 and 2015"
         root = root.head
     head = root.head
-    if head.pos_ == "ADP" or head.dep_ == "prep":  # "in 1994", "since 2015"
+    introduced = root.pos_ == "ADP" or head.pos_ == "ADP" or head.dep_ == "prep"
+    if introduced and root.pos_ != "ADP":  # "in 1994", "since 2015"
         head = head.head
-    if head.pos_ in ("VERB", "AUX"):
-        return head
-    if head.pos_ in ("NOUN", "PROPN") and head.lemma_.casefold() in event_nouns:
-        return head
+    for _ in range(2):
+        if head.pos_ in ("VERB", "AUX"):
+            return head
+        if head.pos_ in ("NOUN", "PROPN") and head.lemma_.casefold() in event_nouns:
+            return head
+        if not (introduced and head.dep_ == "pobj" and head.head.dep_ == "prep"):
+            return None
+        # "detained under the Act between 2002 and 2010": the parse hung the date on
+        # the object of the verb's preposition
+        head = head.head.head
     return None
 
 
