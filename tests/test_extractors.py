@@ -246,6 +246,20 @@ def test_no_relations(text):
     ("The group claimed the attack. “The executor of the attack is a soldier of the "
      "caliphate,” Islamic State's propaganda outlet Amaq said on Telegram.", "Amaq",
      "The executor of the attack"),
+    # whose sister spoke is not who spoke
+    ("Hajar's sister, who wished to be known as Rosmawati, told a newspaper that her "
+     "brother wanted a new life. “If you leave the group, they will kill you,” she said.",
+     "Rosmawati", "If you leave the group"),
+    # a quotation closed on a full stop right before another runs on its own speaker's
+    # words, not the next quotation's attribution
+    ("Congressman Eric Swalwell reminded that Mr Trump launched missile strikes without "
+     "approval. “What's changed? Zero,” he said. “This is the result of a failure to have "
+     "a strategy.” “The precision targeting of military targets is needed,” said Senator "
+     "Cory Gardner.", "Eric Swalwell", "This is the result of a failure"),
+    # an occupation before a name is no part of it
+    ("Housewife Nurul Shuhada, 26, who lived opposite, remembered seeing many people. "
+     "“They liked to chat with the neighbours,” she said.", "Nurul Shuhada",
+     "They liked to chat"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

@@ -218,6 +218,9 @@ def _joined_to_next(text: str, q: _Quote, following: _Quote) -> bool:
     """True when only "and", "or" or punctuation stands between the closing mark of
     ``q`` and the opening one of ``following``: two quotations attributed once."""
     between = text[q.end + 1:max(q.end + 1, following.start - 1)]
+    if not between.strip() and text[q.start:q.end].rstrip().endswith((".", "?", "!")) \
+            and text[q.end:q.end + 1] in CLOSING + '"':
+        return False  # “… failure.” “The precision …,” said X: two paragraphs run together
     return len(between) <= 8 and re.fullmatch(r"[\s,;]*(?:and|or|but)?[\s,;]*", between) is not None
 
 
@@ -414,7 +417,7 @@ def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons
             phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
             head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
             named = [head] if head is not None else \
-                antecedents.in_span(phrase.start_char, phrase.end_char, ("person",))
+                _people_in(speaker, antecedents)
             if named:
                 if named[0].type == "person":
                     return named[0], phrase.text
@@ -433,6 +436,15 @@ def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     return None
 
 
+def _people_in(subject: Token, antecedents: Antecedents) -> list[Entity]:
+    """The people a subject phrase names, leaving out whose it is ("Hajar's sister,
+    who wished to be known as Rosmawati" names Rosmawati, not Hajar)."""
+    owners = [t for c in subject.children if c.dep_ == "poss" for t in c.subtree]
+    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+    return [e for e in antecedents.in_span(start, end, ("person",))
+            if not any(e is antecedents.at(t.idx, t.idx + len(t)) for t in owners)]
+
+
 def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons,
                      quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None]:
     subtree = list(subject.subtree)
@@ -445,10 +457,12 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         if own is not None and word.pos_ == "PROPN" \
                 and own.type in ("person", "organization", "armed_group", "state"):
             return own, text
-    for types in (("person",), ("organization", "armed_group", "state")):
-        named = antecedents.in_span(start, end, types)
-        if named:
-            return named[0], text
+    people = _people_in(subject, antecedents)
+    if people:
+        return people[0], text
+    named = antecedents.in_span(start, end, ("organization", "armed_group", "state"))
+    if named:
+        return named[0], text
     if vocabulary.load().shapes.is_title(subject.text) and subtree[-1] is subject:
         # "said Brig. Gen. Juvymax Uy": the parse cut the name at a title's dot
         titled = antecedents.in_span(end, end + _NEAR_CHARS, ("person",))
