@@ -260,6 +260,12 @@ def test_no_relations(text):
     ("Housewife Nurul Shuhada, 26, who lived opposite, remembered seeing many people. "
      "“They liked to chat with the neighbours,” she said.", "Nurul Shuhada",
      "They liked to chat"),
+    # "the prime minister" is not the interior minister named since
+    ("Prime Minister Theresa Moore said she was appalled by the death. Police said they "
+     "would be led by the evidence. Interior minister Sajid Javed last week demanded "
+     "answers from Moscow. The hospital thanked its staff. The prime minister said: "
+     "“Police and security officials are working urgently to establish the facts.”",
+     "Theresa Moore", "Police and security officials"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

@@ -237,9 +237,12 @@ class Antecedents:
         that use names nobody else ("a security official … the official said") or is
         part of a body's name ("Investigative Committee spokeswoman X")."""
         role = token.lemma_.casefold()
+        kind = _role_modifiers(token)  # "the prime minister" is no other minister
         for last in reversed(self.doc[:token.i]):
             if last.lemma_.casefold() != role or last.pos_ not in ("NOUN", "PROPN") \
-                    or any(a <= last.idx < b for a, b in outside):
+                    or any(a <= last.idx < b for a, b in outside) \
+                    or not kind <= _role_modifiers(last) | {
+                        t.lower_ for t in self.doc[max(0, last.i - 2):last.i]}:
                 continue
             body = self.at(last.idx, last.idx + len(last))
             if body is not None and body.type != "person":
@@ -417,3 +420,8 @@ def sentence_of(doc: Doc, offset: int) -> Span:
     return doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start].sent \
         if doc.char_span(offset, offset + 1, alignment_mode="expand") is not None \
         else next(iter(doc.sents))
+
+
+def _role_modifiers(role: Token) -> set[str]:
+    """The words that say which role a role word names ("prime" of "prime minister")."""
+    return {c.lower_ for c in role.children if c.dep_ in ("compound", "amod")}
