@@ -266,6 +266,11 @@ def test_no_relations(text):
      "answers from Moscow. The hospital thanked its staff. The prime minister said: "
      "“Police and security officials are working urgently to establish the facts.”",
      "Theresa Moore", "Police and security officials"),
+    # the parse hung the speaker's phrase on the quoted words
+    ("Tuesday's attack happened outside a cafe in the eastern city of Liege when the "
+     "assailant crept up on two officers. “He then took their weapons. He used the "
+     "weapons on the officers, who died,” the Liege prosecutor's spokesman, Pierre "
+     "Lambrecht, told reporters.", "Pierre Lambrecht", "He then took their weapons"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

@@ -354,7 +354,7 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
         if named is not None and named.type in ("person", "organization", "armed_group", "state"):
             return named, verb.doc[verb.i - 1].text
     if not outside:
-        return None
+        return _named_before_verb(verb, q, antecedents)
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
     types = lexicons.pronouns.get(subject.lower_, ())
     if types == ("person",) and subject.idx >= q.end:
@@ -374,6 +374,28 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Q
 
 
 _GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+
+_NOUN_PHRASE_POS = ("DET", "NOUN", "PROPN", "ADJ", "PUNCT", "PART", "NUM", "ADP", "CCONJ")
+_MAX_SUBJECT_WORDS = 12
+
+
+def _named_before_verb(verb: Token, q: _Quote, antecedents: Antecedents
+                       ) -> tuple[Entity | None, str | None] | None:
+    """“…,” the prosecutor's spokesman, Philippe Dulieu, told reporters — the parse
+    hung the words between the quotation and the verb on the quoted words: a noun
+    phrase there that names someone is the speaker."""
+    doc = verb.doc
+    between = [t for t in doc[:verb.i] if t.idx > q.end]
+    if not between or len(between) > _MAX_SUBJECT_WORDS \
+            or any(t.pos_ not in _NOUN_PHRASE_POS for t in between):
+        return None
+    words = doc[between[0].i:verb.i]
+    for types in (("person",), ("organization", "armed_group", "state")):
+        named = antecedents.in_span(words.start_char, words.end_char, types)
+        if named:
+            return named[-1], words.text.strip(" ,")
+    return None
 
 
 def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
