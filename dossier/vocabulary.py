@@ -135,6 +135,7 @@ class Shapes:
     name_suffixes: frozenset[str]
     post_nominals: frozenset[str]
     place_name_openers: frozenset[str]
+    place_nouns_after: frozenset[str]
     surname_articles: frozenset[str]
     person_name_openers: frozenset[str]
     place_admin_words: frozenset[str]
@@ -522,6 +523,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             name_suffixes=frozenset(_str_list(shapes["name_suffixes"], where)),
             post_nominals=frozenset(_str_list(shapes["post_nominals"], where)),
             place_name_openers=frozenset(_str_list(shapes["place_name_openers"], where)),
+            place_nouns_after=frozenset(_str_list(shapes["place_nouns_after"], where)),
             surname_articles=frozenset(_str_list(shapes["surname_articles"], where)),
             person_name_openers=frozenset(_str_list(shapes["person_name_openers"], where)),
             place_admin_words=frozenset(_str_list(shapes["place_admin_words"], where)),

@@ -620,3 +620,10 @@ def test_a_birth_year_belongs_to_the_one_born():
 ])
 def test_ranks_and_offices_are_no_part_of_a_name(text, name):
     assert name in {e.name for e in record_of(text).entities if e.type == "person"}
+
+
+def test_a_name_before_a_place_noun_is_a_place():
+    record = record_of("Gunmen took Taiwanese tourist Chang An Wei (snatched from Pom Pom "
+                       "island in 2013) and killed her husband.")
+    assert ("Pom Pom", "place") in {(e.name, e.type) for e in record.entities}
+    assert all(named(record, a) != "Pom Pom" for e in record.events for a in e.actors)

@@ -152,6 +152,9 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         type_ = "person"  # "Abu Turaife"
     if span[0].text in shapes.place_name_openers and len(span) > 1 and type_ == "person":
         type_ = "place"  # "Pulau Gaya" read as a person's name
+    if type_ in ("person", "organization") and span.end < len(span.doc) \
+            and span.doc[span.end].text in shapes.place_nouns_after:
+        type_ = "place"  # "Pom Pom island", "Marawi city"
     admin_of = _place_after_admin_word(span, shapes)
     if admin_of is not None:
         return _mention(admin_of, "place", "model")  # "department of Arauca"
