@@ -438,6 +438,13 @@ def test_event_ranges(text, dates, actor):
      "Associated Press reported.", "1991", "Samir Oufkir"),
     ("The attacker was Pieter Janssens, a Belgian national born in 1982.", "1982",
      "Pieter Janssens"),
+    # a relative clause on a noun in apposition to a name, wherever the parse hung it
+    ("The men were members of the National Socialist Underground, a neo-Nazi gang that "
+     "murdered 10 people during a 2000-2007 campaign of racially motivated violence.",
+     "2000", "National Socialist Underground"),
+    # a decision is a happening, its owner its actor
+    ("Critics blamed Chancellor Angela Merkel's decision in 2015 to welcome a million "
+     "asylum seekers.", "2015", "Angela Merkel"),
     # an act with no named actor that a group claimed is that group's
     ("In 2016, a 23-year-old man killed 12 people when he drove a truck into a market in "
      "Lyon in an attack claimed by the Islamic State group.", "2016", "Islamic State"),

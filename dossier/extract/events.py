@@ -177,6 +177,9 @@ def _actors(anchor: Token, antecedents: Antecedents) -> list[Entity]:
         found = antecedents.resolve_phrase(token)
         if not found and token.pos_ == "NOUN":
             found = _premodifier_entities(token, antecedents)  # "an IS-claimed bombing killed"
+        if not found and token.dep_ == "appos":
+            described = _described(token, antecedents)  # "the NSU, a neo-Nazi gang"
+            found = [described] if described is not None else []
         for ent in found:
             if ent.type in types and ent not in actors:
                 actors.append(ent)
@@ -216,8 +219,20 @@ def _described(noun: Token, antecedents: Antecedents) -> Entity | None:
     Herman, a Belgian national")."""
     for _ in range(_MAX_CLIMB):
         found = antecedents.at(noun.idx, noun.idx + len(noun))
+        if found is None:  # "Murad's book, published in 2017"
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            found = antecedents.at(owners[0].idx, owners[0].idx + len(owners[0])) \
+                if owners else None
         if found is not None or noun.dep_ != "appos":
             return found if found is not None and found.type in ACTOR_TYPES else None
+        comma = noun.left_edge.i - 1
+        if comma > 0 and noun.doc[comma].text == ",":
+            # "members of the NSU, a neo-Nazi gang": the name right before the comma,
+            # wherever the parse hung the apposition
+            before = noun.doc[comma - 1]
+            found = antecedents.at(before.idx, before.idx + len(before))
+            if found is not None and found.type in ACTOR_TYPES:
+                return found
         noun = noun.head
     return None
 
@@ -263,6 +278,10 @@ def _noun_actors(noun: Token, antecedents: Antecedents, add: Callable[..., None]
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 add(child)
+                if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    # "the NSU, a gang that murdered 10 people during a 2000-2007
+                    # campaign": the one the relative clause describes
+                    add(verb.head)
 
 
 def _premodifier_entities(noun: Token, antecedents: Antecedents) -> list[Entity]:
