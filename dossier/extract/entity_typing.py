@@ -15,6 +15,7 @@ and reaches its threshold, the entity is retyped, or dropped when the answer is
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -52,9 +53,13 @@ def checkable(entity: Entity) -> bool:
     return entity.kb_id is None and entity.type not in KEPT_TYPES
 
 
-def features(doc: Doc, entity: Entity) -> Row:
-    """What the type model sees of one entity."""
+def features(doc: Doc, entity: Entity, others: Sequence[Entity] = ()) -> Row:
+    """What the type model sees of one entity; ``others``, the document's entities,
+    give the types of the names it is coordinated with ("in Toulouse and nearby
+    Montauban": two places)."""
     kind = entity.type
+    spans = [(start, end, e.type) for e in others if e.id != entity.id
+             for start, end in e.mentions]
     words = entity.name.split() or [""]
     out = [f"type={kind}", f"words={min(len(words), 5)}|type={kind}",
            f"first={words[0].casefold()}", f"last={words[-1].casefold()}",
@@ -77,6 +82,11 @@ def features(doc: Doc, entity: Entity) -> Row:
             after = doc[span.end]
             out += [f"after={after.lower_}", f"after_pos={after.pos_}"]
         out += [f"dep={span.root.dep_}|type={kind}", f"head={span.root.head.lemma_.casefold()}"]
+        root = span.root
+        for partner in (*(c for c in root.children if c.dep_ == "conj"),
+                        *((root.head,) if root.dep_ == "conj" else ())):
+            for other in {t for a, b, t in spans if a <= partner.idx < b}:
+                out += [f"conj_type={other}", f"conj_type={other}|type={kind}"]
         if span.start == span.sent.start:
             out.append("sentence_start")
         if 0 <= start < first_break:  # a text of one line has no headline
@@ -98,7 +108,7 @@ def corrected(doc: Doc, entities: list[Entity], model: LinearModel | None = None
     threshold = model.threshold if threshold is None else threshold
     judged = [e for e in entities if checkable(e)]
     verdicts = dict(zip((e.id for e in judged),
-                        decide(model, model.probabilities([features(doc, e) for e in judged]),
+                        decide(model, model.probabilities([features(doc, e, entities) for e in judged]),
                                threshold, drop_at)))
     out = []
     for entity in entities:

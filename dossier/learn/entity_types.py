@@ -55,7 +55,7 @@ def examples(documents: Sequence[Parsed]) -> TypeExamples:
     out = TypeExamples(list(documents))
     for parsed in documents:
         judged = [e for e in parsed.entities if checkable(e)]
-        out.rows.append([features(parsed.doc, e) for e in judged])
+        out.rows.append([features(parsed.doc, e, parsed.entities) for e in judged])
         out.labels.append(labels(parsed, judged))
     return out
 
