@@ -3,37 +3,38 @@
 ``quotes(doc, antecedents, lexicons)`` yields one dict per quotation of at least
 :data:`MIN_WORDS` words:
 
-1. **Scan.** Each paragraph is read left to right; curly marks open and close,
-   a straight ``"`` toggles. A mark that never closes is tolerated: the words up
-   to the end of the paragraph are taken (a quote running on into the next
-   paragraph, as news style does) rather than losing the document, and a quote
-   left open ends where the next one opens (a curly mark after a full stop, or a
-   straight one after a space and before a letter, where no closing mark stands).
+1. **Scan** (:mod:`dossier.extract.quote_marks`): the stretches between quotation
+   marks, double or single, tolerant of marks that never close.
 2. **Attribute.** In the sentences around the marks, outside the quoted words, a
    reporting verb (``vocab/reporting_verbs.txt``) is looked for, after the quote
-   first (",” said X"), then before it ("X said: “…”"); its subject is the
+   first (",” said X"), then before it ("X said: “…”", or a partial quotation the
+   verb before governs: "He added that the victim “…”"); its subject is the
    speaker, resolved through :class:`~dossier.extract.antecedents.Antecedents`
-   (names, "Mr Jones", "he", "the group", "the report", "the judge" for the person
-   a judge's title was given to). "according to X" works the same way. A sentence
-   after the quotation attributes it only when it opens with the attribution
-   ("“…” The ministry said."); a colon before the quote reads the words before it
-   first. Two quotations joined by "and" share one attribution. Failing that, a
-   quote continues the speaker of the quote just before it in the same or previous
-   paragraph (a short quotation with a speaker starts such a run too).
+   (names, "Mr Jones", "the group", "the report", "the judge" for the person a
+   judge's title was given to, "the spokesman" for the body a spokesman spoke for).
+   "he" after a quotation is who spoke last before it opened — a person, a role, or
+   an unnamed source, which leaves the quote anonymous. "according to X" works the
+   same way. A sentence after the quotation attributes it only when it opens with
+   the attribution ("“…” The ministry said."). Two quotations joined by "and" share
+   one attribution. Failing that, a quote continues the speaker of the quote just
+   before it in the same or previous paragraph (a short quotation with a speaker
+   starts such a run too). A headline quoting words the body attributes is said by
+   whoever says them there.
 3. Anonymous speakers ("an official", "witnesses") give ``speaker: null`` with
    their words kept in ``speaker_text``.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from dossier import vocabulary
 from dossier.extract.antecedents import Antecedents, definite
+from dossier.extract.quote_marks import CLOSING, OPENING, QuoteSpan, quote_spans
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Quote
 from dossier.vocabulary import Lexicons, acronym_of
@@ -41,122 +42,8 @@ from dossier.vocabulary import Lexicons, acronym_of
 MIN_WORDS = 4
 RUN_ON_PARAGRAPHS = 2
 """How many paragraphs a run of quotations by one speaker may span."""
-OPENING = "“«„"
-CLOSING = "”»"
 _SPEAKER_DEPS = ("nsubj", "nsubjpass")
 _NEAR_CHARS = 80
-
-
-@dataclass
-class _Quote:
-    start: int  # first character inside the marks
-    end: int
-    paragraph: int
-
-
-def quote_spans(text: str) -> list[_Quote]:
-    """Every stretch of text between quotation marks, paragraph by paragraph."""
-    found: list[_Quote] = []
-    for number, match in enumerate(re.finditer(r"[^\n]+", text)):
-        base = match.start()
-        line = match.group()
-        open_at = None
-        for i, ch in enumerate(line):
-            if ch in OPENING or ch == '"' and (open_at is None or _reopens(line, i, open_at)):
-                before = line[:i].rstrip()
-                if open_at is not None and len(before) > open_at \
-                        and (ch == '"' or before.endswith((".", "?", "!"))):
-                    # “… by terrorists. “Malaysia has …”: a quotation left unclosed
-                    # ends where the next one opens.
-                    found.append(_Quote(base + open_at, base + len(before), number))
-                    open_at = i + 1
-                elif open_at is None:
-                    open_at = i + 1
-            elif ch in CLOSING or ch == '"':
-                if open_at is not None:
-                    found.append(_Quote(base + open_at, base + i, number))
-                    open_at = None
-        if open_at is not None and len(line) - open_at > 1:
-            found.append(_Quote(base + open_at, base + len(line.rstrip()), number))
-        double = [(q.start - base - 1, q.end - base + 1) for q in found if q.paragraph == number]
-        found.extend(_Quote(base + s, base + e, number) for s, e in _single_quoted(line, double))
-    return sorted(found, key=lambda q: q.start)
-
-
-SINGLE_OPENING = "‘'"
-SINGLE_CLOSING = "’'"
-_BEFORE_SINGLE_OPENING = " \t([{—–-:/\"“"
-
-
-def _single_quoted(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quotations in single marks, as British and headline style writes them, outside
-    the spans in ``taken`` (a quote within a double-quoted one is part of it).
-
-    A mark opens after a space or a colon and before a letter; it closes after a
-    word or punctuation and before a space, punctuation or the line's end, so an
-    apostrophe inside a word never does. "fighters' weapons" closes only when no
-    later mark can ("'The students' union will meet,' he said"). A quotation left
-    open ends where the next one opens after a full stop ("… pulled up. 'People …"),
-    or at the paragraph's end when it opened the paragraph or followed a colon."""
-    def free(i: int) -> bool:
-        return not any(s <= i < e for s, e in taken)
-
-    def opens(i: int) -> bool:
-        return line[i] in SINGLE_OPENING and (i == 0 or line[i - 1] in _BEFORE_SINGLE_OPENING) \
-            and i + 1 < len(line) and line[i + 1].isalpha()
-
-    def closes(i: int) -> bool:
-        return line[i] in SINGLE_CLOSING and i > 0 and not line[i - 1].isspace() \
-            and (i + 1 == len(line) or not line[i + 1].isalnum())
-
-    def weak(i: int) -> bool:  # a plural possessive: "the fighters' weapons"
-        return line[i - 1] in "sS" and i + 2 < len(line) and line[i + 1] == " " \
-            and line[i + 2].isalnum()
-
-    found: list[tuple[int, int]] = []
-    open_at: int | None = None
-    starts_line = False
-    marks = [i for i in range(len(line)) if free(i) and line[i] in SINGLE_OPENING + SINGLE_CLOSING]
-    for k, i in enumerate(marks):
-        if open_at is None:
-            if opens(i):
-                open_at = i + 1
-                starts_line = i == 0 or line[:i].rstrip().endswith(":")
-            continue
-        if opens(i) and i - 1 > open_at:
-            before = line[:i].rstrip()
-            if before.endswith((".", "?", "!")):  # '… pulled up. 'People on …
-                found.append((open_at, len(before)))
-                open_at = i + 1
-            continue
-        if closes(i) and i > open_at:
-            if weak(i) and _closes_later(marks[k + 1:], opens, closes, weak):
-                continue
-            found.append((open_at, i))
-            open_at = None
-    if open_at is not None and starts_line and len(line) - open_at > 1:
-        found.append((open_at, len(line.rstrip())))
-    return found
-
-
-def _closes_later(marks: list[int], opens: Callable[[int], bool],
-                  closes: Callable[[int], bool], weak: Callable[[int], bool]) -> bool:
-    """True when a mark in ``marks`` closes for sure before another opens."""
-    for j in marks:
-        if opens(j):
-            return False
-        if closes(j) and not weak(j):
-            return True
-    return False
-
-
-def _reopens(line: str, i: int, open_at: int) -> bool:
-    """A straight mark that opens a quotation while one is open: after a space and
-    before a letter, where a closing mark never stands (a quotation of several
-    paragraphs run into one line: '"… ended. "Then we …," he said'; a closing mark
-    lost: '"… later, said the commander. "Travelling …')."""
-    return 0 < i < len(line) - 1 and line[i - 1] == " " and line[i + 1].isalnum() \
-        and i - 1 > open_at
 
 
 def _words(text: str) -> int:
@@ -214,7 +101,7 @@ def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[
                     (start, start + len(content)), by=f"rule:quotes.{how}")
 
 
-def _joined_to_next(text: str, q: _Quote, following: _Quote) -> bool:
+def _joined_to_next(text: str, q: QuoteSpan, following: QuoteSpan) -> bool:
     """True when only "and", "or" or punctuation stands between the closing mark of
     ``q`` and the opening one of ``following``: two quotations attributed once."""
     between = text[q.end + 1:max(q.end + 1, following.start - 1)]
@@ -224,7 +111,7 @@ def _joined_to_next(text: str, q: _Quote, following: _Quote) -> bool:
     return len(between) <= 8 and re.fullmatch(r"[\s,;]*(?:and|or|but)?[\s,;]*", between) is not None
 
 
-def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
+def _attribute(doc: Doc, q: QuoteSpan, antecedents: Antecedents, lexicons: Lexicons,
                quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None]:
     """The speaker of one quotation, from the words around it. ``quoted``: every
     quotation's span; a name inside one is never whom "he" or "it" stands for."""
@@ -257,7 +144,7 @@ def _attribute(doc: Doc, q: _Quote, antecedents: Antecedents, lexicons: Lexicons
     return None, None
 
 
-def _governed_from_before(doc: Doc, q: _Quote, lexicons: Lexicons) -> bool:
+def _governed_from_before(doc: Doc, q: QuoteSpan, lexicons: Lexicons) -> bool:
     """True when the quotation's first word hangs on a reporting verb before it in the
     same sentence ("He added that the victim “remains critically ill”."): that verb
     attributes it, not one in the next sentence."""
@@ -280,7 +167,7 @@ def _until_quote(tokens: list[Token], marks: set[int]) -> list[Token]:
     return out
 
 
-def _window(doc: Doc, q: _Quote) -> Span | None:
+def _window(doc: Doc, q: QuoteSpan) -> Span | None:
     """The sentences from the one opening the quote to the one closing it."""
     first = doc.char_span(max(0, q.start - 1), q.start, alignment_mode="expand")
     last = doc.char_span(max(0, q.end - 1), min(len(doc_text(doc)), q.end + 1),
@@ -305,7 +192,7 @@ def _window(doc: Doc, q: _Quote) -> Span | None:
     return doc[start:end]
 
 
-def _opens_attribution(verb: Token, q: _Quote) -> bool:
+def _opens_attribution(verb: Token, q: QuoteSpan) -> bool:
     """A reporting verb in a sentence after the one the quotation closes attributes
     it only when that sentence opens with it ("“….” said X.", "“….” The ministry
     said."), not in "“….” The government has yet to announce …"."""
@@ -318,7 +205,7 @@ def _opens_attribution(verb: Token, q: _Quote) -> bool:
                for t in sentence[:verb.i - sentence.start])
 
 
-def _reports_its_own_words(verb: Token, q: _Quote) -> bool:
+def _reports_its_own_words(verb: Token, q: QuoteSpan) -> bool:
     """True for a reporting verb in the sentence after the quotation that governs a
     clause of its own ("“…,” he said. Police chief X said the bomb exploded …"): it
     attributes those words, not the quotation."""
@@ -333,7 +220,7 @@ def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
     return token.pos_ in ("VERB", "AUX") and token.lemma_.casefold() in lexicons.reporting_verbs
 
 
-def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: _Quote,
+def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: QuoteSpan,
                 quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None] | None:
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
@@ -380,7 +267,7 @@ _NOUN_PHRASE_POS = ("DET", "NOUN", "PROPN", "ADJ", "PUNCT", "PART", "NUM", "ADP"
 _MAX_SUBJECT_WORDS = 12
 
 
-def _named_before_verb(verb: Token, q: _Quote, antecedents: Antecedents
+def _named_before_verb(verb: Token, q: QuoteSpan, antecedents: Antecedents
                        ) -> tuple[Entity | None, str | None] | None:
     """“…,” the prosecutor's spokesman, Philippe Dulieu, told reporters — the parse
     hung the words between the quotation and the verb on the quoted words: a noun
@@ -398,7 +285,7 @@ def _named_before_verb(verb: Token, q: _Quote, antecedents: Antecedents
     return None
 
 
-def _last_speaker_before(q: _Quote, antecedents: Antecedents, lexicons: Lexicons,
+def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexicons,
                          quoted: list[tuple[int, int]], pronoun: str
                          ) -> tuple[Entity | None, str] | None:
     """Who spoke last before the quotation opens, in its sentence or the one before

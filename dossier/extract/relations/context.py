@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from dossier import schema
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.dates import normalize_date
-from dossier.extract.quotes import quote_spans
+from dossier.extract.quote_marks import quote_spans
 from dossier.extract.reference import head_noun
 from dossier.extract.sentences import doc_text
 from dossier.model import Entity, Relation
