@@ -271,6 +271,10 @@ def test_no_relations(text):
      "assailant crept up on two officers. “He then took their weapons. He used the "
      "weapons on the officers, who died,” the Liege prosecutor's spokesman, Pierre "
      "Lambrecht, told reporters.", "Pierre Lambrecht", "He then took their weapons"),
+    # a local police force named by a place the model left unlabelled
+    ("Two people were hurt in the attack. A spokesman for Hounslow police said: “Police "
+     "were called at around noon on Friday to reports of a stabbing.”", "Hounslow police",
+     "Police were called at around"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
@@ -634,3 +638,9 @@ def test_a_name_before_a_place_noun_is_a_place():
                        "island in 2013) and killed her husband.")
     assert ("Pom Pom", "place") in {(e.name, e.type) for e in record.entities}
     assert all(named(record, a) != "Pom Pom" for e in record.events for a in e.actors)
+
+
+def test_a_day_before_police_is_no_police_force():
+    record = record_of("On Monday police said the men were armed. Sunday police arrested "
+                       "two men.")
+    assert not [e for e in record.entities if e.type == "organization"]

@@ -64,6 +64,7 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
     found.extend(_aged_names(doc, taken, shapes))
+    found.extend(_unlabelled_local_bodies(doc, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
     # Surnames are looked for once names are whole ("Graciano" + "Mijares").
     found.extend(_repeated_names(doc, found, _tokens_of(doc, found), shapes))
@@ -444,6 +445,24 @@ def _aged_names(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
             continue
         taken.update(range(span.start, span.end))
         yield _mention(_with_title(span, shapes), "person", "model")
+
+
+def _unlabelled_local_bodies(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
+    """A name the model left unlabelled before a local body's word in lower case is
+    that body ("A spokesman for Hounslow police said"): the place's name is what
+    tells one police force from another."""
+    for body in doc[1:]:
+        if not body.is_lower or body.lower_ not in shapes.local_bodies or body.i in taken:
+            continue
+        start = body.i
+        while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes) \
+                and doc[start - 1].ent_type_ not in _TIME_LABELS:
+            start -= 1
+        span = doc[start:body.i + 1]
+        if len(span) < 2 or any(_is_title(t, shapes) for t in span):
+            continue
+        taken.update(range(span.start, span.end))
+        yield _mention(span, "organization", "shape")
 
 
 def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:
