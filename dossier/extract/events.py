@@ -15,7 +15,10 @@ when it is known and dropped when it is not.
 A date that only measures a state of affairs ("as of June 2020", "peak levels in
 2016") is no event. Actors are the entities the clause names as its subject,
 objects and the event noun's arguments, climbing to the governing clause when a
-participle has no subject of its own; an armed group's act named with no actor ("a
+participle has no subject of its own; a participle after a noun has for actor the
+one it describes ("X, born in 1991"), and a relative clause the name it hangs on;
+an act a group claimed is that group's ("in an attack claimed by X"); an armed
+group's act named with no actor ("a
 2016 attack in Jakarta", "the men were kidnapped in 2017"; ``focus_nouns`` and
 ``focus_verbs`` in the vocabulary) is the act of the group the passage is about
 (within :data:`ACTOR_LOOKBACK` sentences), and an event with ``actors: []`` when
@@ -215,8 +218,9 @@ def _actors(anchor: Token, antecedents: Antecedents) -> list[Entity]:
 
 
 def _described(noun: Token, antecedents: Antecedents) -> Entity | None:
-    """The entity a noun names, or that a noun in apposition to one describes ("Benjamin
-    Herman, a Belgian national")."""
+    """The entity a noun names, its owner's ("Murad's book"), or the one a noun in
+    apposition describes ("Benjamin Herman, a Belgian national"; the name right before
+    the comma when the parse hung the apposition elsewhere)."""
     for _ in range(_MAX_CLIMB):
         found = antecedents.at(noun.idx, noun.idx + len(noun))
         if found is None:  # "Murad's book, published in 2017"
