@@ -210,6 +210,7 @@ class Lexicons:
     reporting_verbs: frozenset[str]
     hedges: tuple[str, ...]
     pronouns: dict[str, tuple[str, ...]]
+    pronoun_genders: dict[str, str]
     descriptions: dict[str, tuple[str, ...]]
     anonymous_speakers: frozenset[str]
     strength_nouns: frozenset[str]
@@ -470,6 +471,8 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             reporting_verbs=frozenset(_read_lines("reporting_verbs.txt", directory)),
             hedges=_read_lines("hedges.txt", directory),
             pronouns=_type_map(reference["pronouns"], "vocab/reference.yaml pronouns"),
+            pronoun_genders={str(k).casefold(): str(v)
+                             for k, v in reference["pronoun_genders"].items()},
             descriptions=_type_map(reference["descriptions"], "vocab/reference.yaml descriptions"),
             anonymous_speakers=frozenset(_str_list(reference["anonymous_speakers"],
                                                    "vocab/reference.yaml anonymous_speakers")),

@@ -260,9 +260,6 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
     return found, text
 
 
-_GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-
-
 _NOUN_PHRASE_POS = ("DET", "NOUN", "PROPN", "ADJ", "PUNCT", "PART", "NUM", "ADP", "CCONJ")
 _MAX_SUBJECT_WORDS = 12
 
@@ -315,7 +312,8 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
             continue
         for speaker in speakers:
             if speaker.lower_ in lexicons.pronouns:
-                if _GENDERED.get(speaker.lower_, "") != _GENDERED.get(pronoun, ""):
+                genders = lexicons.pronoun_genders
+                if genders.get(speaker.lower_, "") != genders.get(pronoun, ""):
                     continue  # "… that he called X. “…,” she said": someone else
                 meant = antecedents.resolve(speaker, quoted)
                 if meant is not None and meant.type == "person":
