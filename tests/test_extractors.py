@@ -275,6 +275,15 @@ def test_no_relations(text):
     ("Two people were hurt in the attack. A spokesman for Hounslow police said: “Police "
      "were called at around noon on Friday to reports of a stabbing.”", "Hounslow police",
      "Police were called at around"),
+    # a colon hands the quotation to whom the clause before it is about
+    ("Safai Maimagani, a vendor, said the militants headed towards the school. Muhammad "
+     "Kabo, a tea seller, gave a similar account: “They came in trucks and took the girls "
+     "away.”", "Muhammad Kabo", "They came in trucks"),
+    # a ministry written in lower case after its portfolio
+    ("Six members of the security forces were killed on Sunday, the interior ministry "
+     "said. A border patrol “was hit in a landmine ambush that killed six agents” at "
+     "11.45am, the ministry said in a statement.", "interior ministry",
+     "was hit in a landmine"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),

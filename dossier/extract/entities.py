@@ -65,6 +65,7 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
     found.extend(_aged_names(doc, taken, shapes))
     found.extend(_unlabelled_local_bodies(doc, taken, shapes))
+    found.extend(_portfolio_ministries(doc, taken, shapes))
     found = composed(doc, found, shapes, states, spellings)
     # Surnames are looked for once names are whole ("Graciano" + "Mijares").
     found.extend(_repeated_names(doc, found, _tokens_of(doc, found), shapes))
@@ -463,6 +464,23 @@ def _unlabelled_local_bodies(doc: Doc, taken: set[int], shapes: Shapes) -> Itera
             continue
         taken.update(range(span.start, span.end))
         yield _mention(span, "organization", "shape")
+
+
+def _portfolio_ministries(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
+    """A ministry written in lower case after its portfolio is a body all the same
+    ("the interior ministry said", "the Tunisian interior ministry"), with the
+    nationality word before it when there is one."""
+    portfolios = {p.casefold() for p in shapes.portfolios}
+    for body in doc[1:]:
+        if body.lower_ != "ministry" or not body.is_lower or body.i in taken:
+            continue
+        start = body.i - 1
+        if doc[start].lower_ not in portfolios or not doc[start].is_lower or start in taken:
+            continue
+        if start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].is_title:
+            start -= 1  # "Tunisian interior ministry"
+        taken.update(range(start, body.i + 1))
+        yield _mention(doc[start:body.i + 1], "organization", "shape")
 
 
 def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:

@@ -43,6 +43,7 @@ MIN_WORDS = 4
 RUN_ON_PARAGRAPHS = 2
 """How many paragraphs a run of quotations by one speaker may span."""
 _SPEAKER_DEPS = ("nsubj", "nsubjpass")
+_SPEAKER_TYPES = ("person", "organization", "armed_group", "state")
 _NEAR_CHARS = 80
 
 
@@ -141,6 +142,16 @@ def _attribute(doc: Doc, q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
                 objects = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
                 if objects:
                     return _resolve_speaker(objects[0], antecedents, lexicons, quoted)
+    if colon and before:
+        # "Muhammad Kabo, a tea seller, gave a similar account: “…”": a colon hands the
+        # quotation to whoever the clause before it is about, reporting verb or not.
+        for head in (t for t in before if t.pos_ in ("VERB", "AUX")):
+            subjects = [c for c in head.children if c.dep_ in _SPEAKER_DEPS]
+            if subjects:
+                found, words = _resolve_speaker(subjects[0], antecedents, lexicons, quoted)
+                if found is not None and found.type in _SPEAKER_TYPES:
+                    return found, words
+                break
     return None, None
 
 
