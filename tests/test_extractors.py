@@ -284,6 +284,10 @@ def test_no_relations(text):
      "said. A border patrol “was hit in a landmine ambush that killed six agents” at "
      "11.45am, the ministry said in a statement.", "interior ministry",
      "was hit in a landmine"),
+    # the name a person gives themself is a person's, whatever it spells
+    ("The hospital is already encircled. “We will storm the stadium within days,” the "
+     "commander who gave his name as Ardal Raqqa said.", "Ardal Raqqa",
+     "We will storm the stadium"),
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
@@ -653,3 +657,8 @@ def test_a_day_before_police_is_no_police_force():
     record = record_of("On Monday police said the men were armed. Sunday police arrested "
                        "two men.")
     assert not [e for e in record.entities if e.type == "organization"]
+
+
+def test_a_nationality_one_gives_oneself_is_no_name():
+    record = record_of("The man introduced himself as South Korean and left.")
+    assert not [e for e in record.entities if e.type == "person"]

@@ -43,7 +43,7 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
     shapes = vocab.shapes
     states = {name_key(n) for e in vocab.by_type("state") for n in e.all_names}
     demonyms = vocab.demonym_index()
-    forces = list(_state_forces(doc, shapes, demonyms))
+    forces = list(_state_forces(doc, shapes, demonyms)) + list(_self_named(doc, demonyms))
     taken = {i for m, span in forces for i in range(span.start, span.end)}
     found: list[Mention] = [m for m, _ in forces]
     spellings = vocab.spellings()
@@ -464,6 +464,32 @@ def _unlabelled_local_bodies(doc: Doc, taken: set[int], shapes: Shapes) -> Itera
             continue
         taken.update(range(span.start, span.end))
         yield _mention(span, "organization", "shape")
+
+
+_SELF_NAMING = ("himself", "herself")
+_MAX_NAME_WORDS = 4
+
+
+def _self_named(doc: Doc, demonyms: dict[str, str]) -> Iterator[tuple[Mention, Span]]:
+    """The name a person gives themself is a person's, whatever it spells ("the
+    commander who gave his name as Ardal Raqqa", "identified himself only as Yehya",
+    "Baa-Koro"); a nationality is no name ("introduced himself as South Korean")."""
+    for word in doc[2:-1]:
+        if word.lower_ != "as":
+            continue
+        before = [t.lower_ for t in doc[max(0, word.i - 3):word.i]]
+        if "name" not in before and not any(w in _SELF_NAMING for w in before):
+            continue
+        end = word.i + 1
+        while end < len(doc) and end - word.i <= _MAX_NAME_WORDS and (
+                doc[end].is_title and doc[end].pos_ == "PROPN"
+                or doc[end].text == "-" and not doc[end - 1].whitespace_
+                and end + 1 < len(doc) and doc[end + 1].is_title):
+            end += 1
+        span = doc[word.i + 1:end]
+        if len(span) and name_key(span.text) not in demonyms \
+                and name_key(span[-1].text) not in demonyms:
+            yield _mention(span, "person", "shape"), span
 
 
 def _portfolio_ministries(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
