@@ -435,13 +435,11 @@ def _aged_names(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator[Mention]:
         if not (age.is_digit and 0 < int(age.text) <= MAX_AGE
                 and doc[age.i - 1].text == "," and doc[age.i + 1].text in (",", ")")):
             continue
-        end = start = age.i - 1
-        while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes):
-            start -= 1
+        end = age.i - 1
+        start = _unlabelled_run_before(doc, end, taken, shapes)
         span = doc[start:end]
         if not span or any(_is_title(t, shapes) or _names_a_body(t, shapes) for t in span) \
                 or len(span) == 1 and span[0].lower_ in lower \
-                or any(t.ent_type_ in _TIME_LABELS for t in span) \
                 or start > 0 and doc[start - 1].is_title and doc[start - 1].i in taken:
             continue
         taken.update(range(span.start, span.end))
@@ -455,10 +453,7 @@ def _unlabelled_local_bodies(doc: Doc, taken: set[int], shapes: Shapes) -> Itera
     for body in doc[1:]:
         if not body.is_lower or body.lower_ not in shapes.local_bodies or body.i in taken:
             continue
-        start = body.i
-        while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes) \
-                and doc[start - 1].ent_type_ not in _TIME_LABELS:
-            start -= 1
+        start = _unlabelled_run_before(doc, body.i, taken, shapes)
         span = doc[start:body.i + 1]
         if len(span) < 2 or any(_is_title(t, shapes) for t in span):
             continue
@@ -507,6 +502,16 @@ def _portfolio_ministries(doc: Doc, taken: set[int], shapes: Shapes) -> Iterator
             start -= 1  # "Tunisian interior ministry"
         taken.update(range(start, body.i + 1))
         yield _mention(doc[start:body.i + 1], "organization", "shape")
+
+
+def _unlabelled_run_before(doc: Doc, end: int, taken: set[int], shapes: Shapes) -> int:
+    """Where the run of unlabelled name words ending before ``end`` starts; a day or a
+    month is no name word ("Sunday police", "October, 28")."""
+    start = end
+    while start > 0 and _unlabelled_name_word(doc[start - 1], taken, shapes) \
+            and doc[start - 1].ent_type_ not in _TIME_LABELS:
+        start -= 1
+    return start
 
 
 def _unlabelled_name_word(tok: Token, taken: set[int], shapes: Shapes) -> bool:
