@@ -208,6 +208,7 @@ class Lexicons:
     """Cue word lists for the extractors after entities (quotes, claims, relations, ...)."""
 
     reporting_verbs: frozenset[str]
+    addressee_verbs: frozenset[str]  # their passive subject is spoken to: "was told"
     hedges: tuple[str, ...]
     pronouns: dict[str, tuple[str, ...]]
     pronoun_genders: dict[str, str]
@@ -469,6 +470,8 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             raise VocabularyError(f"vocab/strength.yaml qualifiers: unknown values {sorted(bad)}")
         return Lexicons(
             reporting_verbs=frozenset(_read_lines("reporting_verbs.txt", directory)),
+            addressee_verbs=frozenset(_str_list(reference["addressee_verbs"],
+                                                "vocab/reference.yaml addressee_verbs")),
             hedges=_read_lines("hedges.txt", directory),
             pronouns=_type_map(reference["pronouns"], "vocab/reference.yaml pronouns"),
             pronoun_genders={str(k).casefold(): str(v)

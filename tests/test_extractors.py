@@ -291,6 +291,30 @@ def test_no_relations(text):
     # a speaker's name the model read as no entity at all
     ("“The raid failed and two of the men escaped,” Zulkarnain Hadi Ismail, the deputy "
      "commissioner, said in a statement.", "Zulkarnain Hadi Ismail", "The raid failed"),
+    # "the institute" is the body whose name has it for its head before "for"
+    ("The Institute for Conflict Studies published a report on Monday. “The cells are "
+     "regrouping in the hills and recruiting,” the institute said.",
+     "Institute for Conflict Studies", "The cells are regrouping"),
+    # "quoted X as saying": the one quoted speaks, not the agency quoting
+    ("Velic warned about arms sales in the region. “We will not accept this pressure from "
+     "anyone,” the Tasnim agency quoted Harun Velic as saying.", "Harun Velic",
+     "We will not accept"),
+    # the one informed is spoken to; the spokesman speaks
+    ("Kremlin spokesman Oleg Marven said President Ivo Stanek had been told of the "
+     "“tragic news” from the port and that he “expressed his condolences to the families "
+     "of the dead.” Regional leader Petr Olsak said he had gone to the scene.",
+     "Oleg Marven", "expressed his condolences"),
+    # verbs of informing and agreeing attribute; a rank of several words is a title
+    ('Police raided three houses on Wednesday. "No violence broke out during the raids," '
+     'Head of the Velmora Police Adjunct Senior Commissioner Tarun Desvaldi informed the '
+     'press here, Thursday.', "Tarun Desvaldi", "No violence broke out"),
+    ("Manley said the tripwire changes things. “With this tripwire, this changes "
+     "everything we knew,” agreed FBI special agent Carl Dobrev.", "Carl Dobrev",
+     "With this tripwire"),
+    # a religious title is no part of the name
+    ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
+     "statements have achieved nothing at all,” Selvar said in the letter.",
+     "Ibrahim Selvar", "These statements have"),
 ])
 def test_quotes_and_speakers(text, speaker, words):
     record = record_of(text)

@@ -233,9 +233,17 @@ def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
 
 def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: QuoteSpan,
                 quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None] | None:
+    quoted_person = _quoted_as_saying(verb, lexicons)
+    if quoted_person is not None:
+        return _resolve_speaker(quoted_person, antecedents, lexicons, quoted)
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         subjects = [c for c in verb.head.children if c.dep_ in _SPEAKER_DEPS]
+    if verb.lemma_.casefold() in lexicons.addressee_verbs:
+        # "Putin had been informed that …": the one spoken to is no speaker
+        subjects = [s for s in subjects if s.dep_ != "nsubjpass" or s.head.i != verb.i]
+        if not subjects and any(c.dep_ == "auxpass" for c in verb.children):
+            return None
     if not subjects and q.end <= verb.idx <= q.end + 4:
         # "“…,” recalled Tony": the inverted subject the parser took for an object
         subjects = [c for c in verb.rights if c.left_edge.i == verb.i + 1
@@ -269,6 +277,20 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
         # quotation opens, not across the sentences inside it.
         found = antecedents.before(q.start, types, quoted)
     return found, text
+
+
+def _quoted_as_saying(verb: Token, lexicons: Lexicons) -> Token | None:
+    """The one quoted in "IRNA reported Zarif as saying", "sources quoted the man as
+    saying “…”": the object of the verb that "as saying" hangs on, or None."""
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "as":
+        governor = verb.head.head
+    elif any(p.lower_ == "as" and any(c.dep_ == "pcomp" and _is_reporting(c, lexicons)
+                                      for c in p.children)
+             for p in verb.children if p.dep_ == "prep"):
+        governor = verb
+    else:
+        return None
+    return next((c for c in governor.children if c.dep_ == "dobj"), None)
 
 
 _NOUN_PHRASE_POS = ("DET", "NOUN", "PROPN", "ADJ", "PUNCT", "PART", "NUM", "ADP", "CCONJ")

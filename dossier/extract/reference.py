@@ -288,13 +288,14 @@ def _spelt_short_form(long_form: Mention, short: Mention, shapes: Shapes) -> boo
 
 def head_noun(words: list[str], shapes: Shapes) -> str | None:
     """The head of a multi-word name: its last word before "of"/"for" ("Observatory"
-    of "Syrian Observatory for Human Rights", "Army" of "Philippine Army")."""
+    of "Syrian Observatory for Human Rights", "Army" of "Philippine Army",
+    "Department" of "Department of Foreign Affairs")."""
     before = []
     for w in words:
         if w.casefold() in shapes.acronym_stopwords:
             break
         before.append(w)
-    return before[-1] if len(before) > 1 else None
+    return before[-1] if before and (len(before) > 1 or len(before) < len(words)) else None
 
 
 def _merge_head_nouns(mentions: list[Mention], groups: _Groups, shapes: Shapes) -> None:
