@@ -311,6 +311,11 @@ def test_no_relations(text):
     ("Manley said the tripwire changes things. “With this tripwire, this changes "
      "everything we knew,” agreed FBI special agent Carl Dobrev.", "Carl Dobrev",
      "With this tripwire"),
+    # "X's mother" is not X
+    ("Colonel Arnaud Pelletier died on Saturday. Pelletier's mother replied: “Not at all. "
+     "I feel indifference and contempt for him.”", None, "Not at all"),
+    ("Police said the alert had been raised. “The threat is serious and it is growing,” "
+     "Norway's domestic security agency said.", None, "The threat is serious"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",
@@ -636,6 +641,28 @@ def test_a_name_cut_after_a_title_runs_back(nlp, text, cut, whole):
     vocab = vocabulary.load()
     (out,) = composed(doc, [mention], vocab.shapes, set(), {})
     assert out.text == whole
+
+
+@pytest.mark.parametrize("text, first_type, expected", [
+    # a given name the model called a place, one space before the surname it found
+    ("Local resident Dragan Kelbic told AFP he was shocked.", "place", ["Dragan Kelbic"]),
+    ("Local resident Dragan Kelbic told AFP he was shocked.", "person", ["Dragan Kelbic"]),
+    # a place the gazetteer knows, or one a comma parts from the name, stays a place
+    ("In Herat, Dragan Kelbic told AFP he was shocked.", "place", ["Herat", "Dragan Kelbic"]),
+])
+def test_a_given_name_read_as_a_place_joins_the_surname(nlp, text, first_type, expected):
+    from dossier import vocabulary
+    from dossier.extract.compose import composed
+    from dossier.model import Mention
+
+    doc = nlp(text)
+    first = "Herat" if "Herat" in text else "Dragan"
+    at, last = text.index(first), text.index("Kelbic")
+    mentions = [Mention(at, at + len(first), first, first_type, "model"),
+                Mention(last, last + len("Kelbic"), "Kelbic", "person", "model")]
+    vocab = vocabulary.load()
+    out = composed(doc, mentions, vocab.shapes, set(), {})
+    assert [m.text for m in out] == expected
 
 
 @pytest.mark.parametrize("text", [

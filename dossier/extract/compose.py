@@ -14,7 +14,8 @@ mentions are found, this pass rewrites such spans (word lists in
 * a unit head and a place right after it: one organisation ("Joint Task Force
   Sulu");
 * a name and a faction noun: an armed group ("the Bongos faction");
-* two persons with one space between: one name ("Zine El" + "Abidine Ben Ali");
+* two persons with one space between: one name ("Zine El" + "Abidine Ben Ali"),
+  and so a one-word "place" right before a person ("Milorad" + "Jencic");
   a person cut to its last words after a title runs back over the capitalised
   words before it ("Mayor Sadiq" + "Khan" → "Sadiq Khan");
 * a gazetteer name with a lower-case generic tail ("the Islamic State group"):
@@ -84,12 +85,22 @@ def _joined_people(doc: Doc, found: list[Mention]) -> list[Mention]:
     text = doc_text(doc)
     for m in sorted(found, key=lambda m: m.start):
         prev = out[-1] if out else None
-        if prev is not None and prev.type == m.type == "person" \
-                and prev.source == m.source == "model" and text[prev.end:m.start] == " ":
+        if prev is not None and m.type == "person" and prev.source == m.source == "model" \
+                and text[prev.end:m.start] == " " \
+                and (prev.type == "person" or _given_name_read_as_place(doc, prev)):
             out[-1] = replace(prev, end=m.end, text=text[prev.start:m.end])
             continue
         out.append(m)
     return out
+
+
+def _given_name_read_as_place(doc: Doc, mention: Mention) -> bool:
+    """A single capitalised word the model called a place, right before a person's
+    name: a given name it did not know ("Milorad" + "Jencic")."""
+    if mention.type != "place" or " " in mention.text or not mention.text.isalpha():
+        return False
+    at = _tokens_at(doc, mention.start)
+    return at is not None and doc[at[0]].pos_ == "PROPN" and not doc[at[0]].is_sent_start
 
 
 GIVEN_NAMES = 3

@@ -357,7 +357,7 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
             phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
             head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
             named = [head] if head is not None else \
-                _people_in(speaker, antecedents)
+                _named_in(speaker, antecedents, ("person",))
             if named:
                 if named[0].type == "person":
                     return named[0], phrase.text
@@ -376,13 +376,17 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
     return None
 
 
-def _people_in(subject: Token, antecedents: Antecedents) -> list[Entity]:
-    """The people a subject phrase names, leaving out whose it is ("Hajar's sister,
-    who wished to be known as Rosmawati" names Rosmawati, not Hajar)."""
+def _named_in(subject: Token, antecedents: Antecedents, types: tuple[str, ...]
+              ) -> list[Entity]:
+    """The entities of ``types`` a subject phrase names, leaving out a person or a
+    state whose it is ("Hajar's sister, who wished to be known as Rosmawati" names
+    Rosmawati, not Hajar; "Denmark's security agency" is not Denmark). A body's
+    part speaks for the body ("the police department's counterterrorism unit")."""
     owners = [t for c in subject.children if c.dep_ == "poss" for t in c.subtree]
+    owned = {id(e) for t in owners for e in [antecedents.at(t.idx, t.idx + len(t))]
+             if e is not None and e.type in ("person", "state")}
     start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
-    return [e for e in antecedents.in_span(start, end, ("person",))
-            if not any(e is antecedents.at(t.idx, t.idx + len(t)) for t in owners)]
+    return [e for e in antecedents.in_span(start, end, types) if id(e) not in owned]
 
 
 def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicons,
@@ -397,10 +401,10 @@ def _resolve_speaker(subject: Token, antecedents: Antecedents, lexicons: Lexicon
         if own is not None and word.pos_ == "PROPN" \
                 and own.type in ("person", "organization", "armed_group", "state"):
             return own, text
-    people = _people_in(subject, antecedents)
+    people = _named_in(subject, antecedents, ("person",))
     if people:
         return people[0], text
-    named = antecedents.in_span(start, end, ("organization", "armed_group", "state"))
+    named = _named_in(subject, antecedents, ("organization", "armed_group", "state"))
     if named:
         return named[0], text
     if vocabulary.load().shapes.is_title(subject.text) and subtree[-1] is subject:
