@@ -316,6 +316,13 @@ def test_no_relations(text):
      "I feel indifference and contempt for him.”", None, "Not at all"),
     ("Police said the alert had been raised. “The threat is serious and it is growing,” "
      "Norway's domestic security agency said.", None, "The threat is serious"),
+    # whom a role serves is not the speaker; the body a spokesman speaks for is
+    ("Former lawmaker Satur Ramirez dismissed the bid. “The petition is defective and "
+     "baseless,” a lawyer for Ramirez said.", None, "The petition is defective"),
+    ("Police named the suspect as Karim Talbi, 24. “We have not heard from him since "
+     "Friday,” a cousin of Talbi said.", None, "We have not heard"),
+    ("“The army will not stop until the town is cleared,” a spokesman for the army, "
+     "Colonel Rami Tesh, said.", "Rami Tesh", "The army will not stop"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

@@ -380,11 +380,18 @@ def _named_in(subject: Token, antecedents: Antecedents, types: tuple[str, ...]
               ) -> list[Entity]:
     """The entities of ``types`` a subject phrase names, leaving out a person or a
     state whose it is ("Hajar's sister, who wished to be known as Rosmawati" names
-    Rosmawati, not Hajar; "Denmark's security agency" is not Denmark). A body's
-    part speaks for the body ("the police department's counterterrorism unit")."""
+    Rosmawati, not Hajar; "Denmark's security agency" is not Denmark) and a person a
+    role noun serves ("a lawyer for Ocampo"). A body's part speaks for the body
+    ("the police department's counterterrorism unit", "a spokesman for the army")."""
     owners = [t for c in subject.children if c.dep_ == "poss" for t in c.subtree]
     owned = {id(e) for t in owners for e in [antecedents.at(t.idx, t.idx + len(t))]
              if e is not None and e.type in ("person", "state")}
+    if subject.pos_ == "NOUN":
+        # "a lawyer for Ocampo", "the brother of the suspect": whom the role serves
+        served = [p.doc[p.i + 1] for p in subject.children
+                  if p.dep_ == "prep" and p.lower_ in ("for", "of") and p.i + 1 < len(p.doc)]
+        owned |= {id(e) for t in served for e in [antecedents.at(t.idx, t.idx + len(t))]
+                  if e is not None and e.type == "person"}
     start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     return [e for e in antecedents.in_span(start, end, types) if id(e) not in owned]
 
