@@ -145,6 +145,7 @@ class Shapes:
     region_words: frozenset[str]
     local_bodies: frozenset[str]
     local_body_tails: frozenset[str]
+    mission_nouns: frozenset[str]  # "US Embassy": a state's mission, an organisation
     local_body_modifiers: frozenset[str]
     unit_heads: tuple[str, ...]
     faction_nouns: frozenset[str]
@@ -539,6 +540,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             region_words=frozenset(_str_list(shapes["region_words"], where)),
             local_bodies=frozenset(_str_list(shapes["local_bodies"], where)),
             local_body_tails=frozenset(_str_list(shapes["local_body_tails"], where)),
+            mission_nouns=frozenset(_str_list(shapes["mission_nouns"], where)),
             local_body_modifiers=frozenset(_str_list(shapes["local_body_modifiers"], where)),
             unit_heads=_str_list(shapes["unit_heads"], where),
             faction_nouns=frozenset(_str_list(shapes["faction_nouns"], where)),

@@ -323,6 +323,10 @@ def test_no_relations(text):
      "Friday,” a cousin of Talbi said.", None, "We have not heard"),
     ("“The army will not stop until the town is cleared,” a spokesman for the army, "
      "Colonel Rami Tesh, said.", "Rami Tesh", "The army will not stop"),
+    # a state's embassy is an organisation of its own, and "it" reads back to it
+    ("The US Embassy in Kenya on Wednesday condemned the bombing in Garissa. “We stand "
+     "with the families of the victims of this attack,” it said in a statement.",
+     "US Embassy", "We stand with the families"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

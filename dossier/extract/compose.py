@@ -13,6 +13,7 @@ mentions are found, this pass rewrites such spans (word lists in
   Department");
 * a unit head and a place right after it: one organisation ("Joint Task Force
   Sulu");
+* a state and a mission noun: its embassy, an organisation ("US Embassy");
 * a name and a faction noun: an armed group ("the Bongos faction");
 * two persons with one space between: one name ("Zine El" + "Abidine Ben Ali"),
   and so a one-word "place" right before a person ("Milorad" + "Jencic");
@@ -39,7 +40,8 @@ def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
     out = [_regional(doc, m, shapes, states) for m in out]
     out = _joined_units(doc, out, shapes)
     out = _joined_people(doc, out)
-    out = [_local_body(doc, m, shapes) or _faction(doc, m, shapes) or m for m in out]
+    out = [_local_body(doc, m, shapes) or _mission(doc, m, shapes) or _faction(doc, m, shapes)
+           or m for m in out]
     taken = {i for m in out for i in range(m.start, m.end)}
     return [_given_names(doc, _completed(doc, m, taken), taken, shapes) for m in out]
 
@@ -213,6 +215,23 @@ def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
             and doc[tail].text in shapes.local_body_tails:
         end = doc[tail].idx + len(doc[tail].text)  # "Police Department"
     return Mention(mention.start, end, doc.text[mention.start:end], "organization", "shape")
+
+
+def _mission(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
+    """A state and a mission noun: its embassy, an organisation ("US Embassy")."""
+    if mention.type != "state":
+        return None
+    after = _words_after(doc, mention.end, 3)
+    if not after or after[0].idx != mention.end + 1:
+        return None
+    for k in (2, 1):  # "High Commission" before "Mission"
+        words = after[:k]
+        if len(words) == k and " ".join(t.text for t in words).replace(" - ", "-") \
+                in shapes.mission_nouns and all(t.whitespace_ for t in words[:-1]):
+            end = words[-1].idx + len(words[-1].text)
+            return Mention(mention.start, end, doc.text[mention.start:end], "organization",
+                           "shape")
+    return None
 
 
 def _faction(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
