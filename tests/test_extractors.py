@@ -327,6 +327,9 @@ def test_no_relations(text):
     ("The US Embassy in Kenya on Wednesday condemned the bombing in Garissa. “We stand "
      "with the families of the victims of this attack,” it said in a statement.",
      "US Embassy", "We stand with the families"),
+    # a surname the tagger reads as another word
+    ("Home Secretary Linda May flew home early. “We must do more to stop the fighters "
+     "returning to Europe,” May said.", "Linda May", "We must do more"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

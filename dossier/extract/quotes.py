@@ -259,6 +259,12 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
         named = antecedents.at(verb.doc[verb.i - 1].idx, verb.idx - 1)
         if named is not None and named.type in ("person", "organization", "armed_group", "state"):
             return named, verb.doc[verb.i - 1].text
+    if not subjects and verb.i > 0 and verb.doc[verb.i - 1].text.istitle() \
+            and verb.doc[verb.i - 1].pos_ != "PROPN" and not q.start <= verb.idx < q.end:
+        # "“…,” May said": a surname the tagger read as another word
+        named = _person_by_name_word([verb.doc[verb.i - 1]], antecedents, any_word=True)
+        if named is not None:
+            return named, verb.doc[verb.i - 1].text
     if not outside:
         return _named_before_verb(verb, q, antecedents)
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
@@ -487,10 +493,12 @@ def _author_after(text: str, end: int, antecedents: Antecedents) -> Entity | Non
     return after[0] if len(between) <= 3 and {"by", "from", "of"} & set(between) else None
 
 
-def _person_by_name_word(words: list[Token], antecedents: Antecedents) -> Entity | None:
+def _person_by_name_word(words: list[Token], antecedents: Antecedents,
+                         any_word: bool = False) -> Entity | None:
     """The one person whose name holds the speaker's name words ("Babel said" when
-    the model missed "Babel"; "Mohd Fuzi" for "Mohd Fuzi Harun"), or None."""
-    names = {t.lower_ for t in words if t.pos_ == "PROPN" and t.text[:1].isupper()}
+    the model missed "Babel"; "Mohd Fuzi" for "Mohd Fuzi Harun"), or None.
+    ``any_word``: capitalised words of any part of speech count ("May said")."""
+    names = {t.lower_ for t in words if (any_word or t.pos_ == "PROPN") and t.text[:1].isupper()}
     if not names:
         return None
     people = [e for e in antecedents.by_id.values() if e.type == "person"
