@@ -330,6 +330,14 @@ def test_no_relations(text):
     # a surname the tagger reads as another word
     ("Home Secretary Linda May flew home early. “We must do more to stop the fighters "
      "returning to Europe,” May said.", "Linda May", "We must do more"),
+    # "he added" goes on with the last speaker when no one else is named between
+    ("Spokesman Harry Ramos said President Elio Tavares was “unmoved by this latest "
+     "threat.” “All precautions are being taken by the security group,” he said. “The "
+     "president is not afraid of anything at all,” he added.", "Harry Ramos",
+     "The president is not afraid"),
+    # ... but not past another person named in between
+    ("“We will win this war soon enough,” said Smith. Police arrested Tom Jones on Monday. "
+     "“I did nothing wrong at all,” he said.", "Tom Jones", "I did nothing wrong"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

@@ -71,6 +71,7 @@ def _words_key(text: str) -> str:
 
 def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[Quote]:
     previous: tuple[int, Entity | None, str | None] | None = None
+    previous_end = 0  # where the last quotation with a speaker closed
     text = doc_text(doc)
     found = quote_spans(text)
     quoted = [(q.start, q.end) for q in found]
@@ -82,7 +83,7 @@ def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[
         content = text[q.start:q.end].strip()
         if _words(content) < MIN_WORDS:
             if speaker is not None:  # “It was hell,” he said. “Not only …”
-                previous = (q.paragraph, speaker, speaker_text)
+                previous, previous_end = (q.paragraph, speaker, speaker_text), q.end
             continue
         how = "attributed" if speaker is not None or speaker_text is not None else "unattributed"
         if speaker is None and speaker_text is None and previous is not None \
@@ -95,11 +96,37 @@ def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[
             # "…," he said: a pronoun nothing before resolves is the speaker of the run.
             speaker = previous[1]
             how = "run_on"
+        elif speaker is not None and previous is not None \
+                and _continues(previous, previous_end, q, speaker_text, antecedents, lexicons):
+            # “…,” Roque said. “…,” he said. “…” he added: no one else came between
+            speaker = previous[1]
+            how = "run_on"
+        if speaker is not None:
+            previous_end = q.end
         previous = (q.paragraph, speaker, speaker_text)
         raw = text[q.start:q.end]
         start = q.start + (len(raw) - len(raw.lstrip()))
         yield Quote(speaker.id if speaker else None, speaker_text, content.rstrip(",").strip(),
                     (start, start + len(content)), by=f"rule:quotes.{how}")
+
+
+def _continues(previous: tuple[int, Entity | None, str | None], previous_end: int,
+               q: QuoteSpan, pronoun: str | None, antecedents: Antecedents,
+               lexicons: Lexicons) -> bool:
+    """True when a pronoun attributing ``q`` ("he added") goes on with the speaker of
+    the quotation before: a person, within the paragraph after, the pronoun of the
+    same gender as that speaker's own, and no other person named in between."""
+    paragraph, speaker, words = previous
+    if speaker is None or pronoun is None or speaker.type != "person" \
+            or lexicons.pronouns.get(pronoun.casefold()) != ("person",) \
+            or q.paragraph - paragraph > 1:
+        return False
+    genders = lexicons.pronoun_genders
+    if words and words.casefold() in genders \
+            and genders[words.casefold()] != genders.get(pronoun.casefold()):
+        return False
+    between = antecedents.in_span(previous_end, max(previous_end, q.start - 1), ("person",))
+    return all(e is speaker for e in between)
 
 
 def _joined_to_next(text: str, q: QuoteSpan, following: QuoteSpan) -> bool:
