@@ -338,6 +338,15 @@ def test_no_relations(text):
     # ... but not past another person named in between
     ("“We will win this war soon enough,” said Smith. Police arrested Tom Jones on Monday. "
      "“I did nothing wrong at all,” he said.", "Tom Jones", "I did nothing wrong"),
+    # the agent of a passive reporting verb speaks
+    ('The valley was famously described by Senator Anna Brill as "the most dangerous '
+     'place in the world".', "Anna Brill", "the most dangerous place"),
+    ('Foreign minister Ayman Sefadi reiterated on Wednesday that a two-state solution was '
+     'the "only path to peace in the region".', "Ayman Sefadi", "only path to peace"),
+    # a list kept by a body is no quotation of it
+    ("But, the prime minister Omar Daly added, the reference was “indirect and only a passing one”, and "
+     "he was not on a list of suspects maintained by the Forum Security Group.",
+     "Omar Daly", "indirect and only"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

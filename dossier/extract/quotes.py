@@ -260,7 +260,7 @@ def _is_reporting(token: Token, lexicons: Lexicons) -> bool:
 
 def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: QuoteSpan,
                 quoted: list[tuple[int, int]]) -> tuple[Entity | None, str | None] | None:
-    quoted_person = _quoted_as_saying(verb, lexicons)
+    quoted_person = _quoted_as_saying(verb, lexicons) or _passive_agent(verb)
     if quoted_person is not None:
         return _resolve_speaker(quoted_person, antecedents, lexicons, quoted)
     subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
@@ -324,6 +324,17 @@ def _quoted_as_saying(verb: Token, lexicons: Lexicons) -> Token | None:
     else:
         return None
     return next((c for c in governor.children if c.dep_ == "dobj"), None)
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    """Who speaks in the passive: "described by Barack Obama as “…”", "was quoted by
+    X"; None for an active verb."""
+    passive = any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ == "acl" and any(
+        c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)  # "X, described … as"
+    if not passive:
+        return None
+    return next((o for a in verb.children if a.dep_ == "agent"
+                 for o in a.children if o.dep_ == "pobj"), None)
 
 
 _NOUN_PHRASE_POS = ("DET", "NOUN", "PROPN", "ADJ", "PUNCT", "PART", "NUM", "ADP", "CCONJ")
