@@ -347,6 +347,9 @@ def test_no_relations(text):
     ("But, the prime minister Omar Daly added, the reference was “indirect and only a passing one”, and "
      "he was not on a list of suspects maintained by the Forum Security Group.",
      "Omar Daly", "indirect and only"),
+    # a name the parse took for an auxiliary is the subject of "…, saying"
+    ("IS claimed the bombing in a message posted online, saying that it was done by two "
+     "“lions of the caliphate” who had waited for hours.", "IS", "lions of the caliphate"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

@@ -280,18 +280,13 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
     # unless the parser also found one outside ("“The bus deviated,” Madbouly told
     # ...", parsed with two subjects): the nearest outside the marks is the speaker.
     outside = [s for s in subjects if not q.start <= s.idx < q.end]
-    if not subjects and verb.i > 0 and verb.doc[verb.i - 1].pos_ == "PROPN" \
-            and not q.start <= verb.idx < q.end:
-        # "In a tweet President Emmanuel Macron said: “…”", the name parsed as an object
-        named = antecedents.at(verb.doc[verb.i - 1].idx, verb.idx - 1)
-        if named is not None and named.type in ("person", "organization", "armed_group", "state"):
-            return named, verb.doc[verb.i - 1].text
-    if not subjects and verb.i > 0 and verb.doc[verb.i - 1].text.istitle() \
-            and verb.doc[verb.i - 1].pos_ != "PROPN" and not q.start <= verb.idx < q.end:
-        # "“…,” May said": a surname the tagger read as another word
-        named = _person_by_name_word([verb.doc[verb.i - 1]], antecedents, any_word=True)
-        if named is not None:
-            return named, verb.doc[verb.i - 1].text
+    if not subjects and not q.start <= verb.idx < q.end:
+        # the verb's (or, for "…, saying", its head's) subject parsed as something else
+        governing = verb.head if verb.dep_ in ("conj", "advcl", "xcomp") else verb
+        for word in {verb.doc[v.i - 1] for v in (verb, governing) if v.i > 0}:
+            named = _name_parsed_as_other(word, antecedents)
+            if named is not None:
+                return named, word.text
     if not outside:
         return _named_before_verb(verb, q, antecedents)
     subject = min(outside, key=lambda s: abs(s.i - verb.i))
@@ -324,6 +319,20 @@ def _quoted_as_saying(verb: Token, lexicons: Lexicons) -> Token | None:
     else:
         return None
     return next((c for c in governor.children if c.dep_ == "dobj"), None)
+
+
+def _name_parsed_as_other(word: Token, antecedents: Antecedents) -> Entity | None:
+    """The speaker a name right before a reporting verb stands for when the parse
+    made it no subject: an object ("In a tweet President Emmanuel Macron said"), an
+    auxiliary ("IS claimed"), a modal ("“…,” May said": a surname read as a word)."""
+    if not word.text[:1].isupper():
+        return None
+    named = antecedents.at(word.idx, word.idx + len(word))
+    if named is not None and named.type in _SPEAKER_TYPES:
+        return named
+    if word.pos_ != "PROPN" and word.text.istitle():
+        return _person_by_name_word([word], antecedents, any_word=True)
+    return None
 
 
 def _passive_agent(verb: Token) -> Token | None:
