@@ -350,6 +350,10 @@ def test_no_relations(text):
     # a name the parse took for an auxiliary is the subject of "…, saying"
     ("IS claimed the bombing in a message posted online, saying that it was done by two "
      "“lions of the caliphate” who had waited for hours.", "IS", "lions of the caliphate"),
+    # words read out are the reader's
+    ("The Harbour District Court sentenced the cleric to death on Friday. “He is guilty of "
+     "inciting the attacks,” presiding judge Tomas Verlaine read in the verdict.",
+     "Tomas Verlaine", "He is guilty of"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",
