@@ -354,6 +354,11 @@ def test_no_relations(text):
     ("The Harbour District Court sentenced the cleric to death on Friday. “He is guilty of "
      "inciting the attacks,” presiding judge Tomas Verlaine read in the verdict.",
      "Tomas Verlaine", "He is guilty of"),
+    # a quotation nothing attributes is who spoke just before it, not the last quoted
+    ("“I never wanted to hurt anyone,” Hafiz Omar told the court. In mitigation, his lawyer "
+     "Arif Zamani pleaded with the court to hand down a light sentence, as his client was "
+     "young. “My client has a bright future ahead of him if given a chance.”",
+     "Arif Zamani", "My client has a bright"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",

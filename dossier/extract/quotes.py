@@ -86,6 +86,12 @@ def _quotes(doc: Doc, antecedents: Antecedents, lexicons: Lexicons) -> Iterator[
                 previous, previous_end = (q.paragraph, speaker, speaker_text), q.end
             continue
         how = "attributed" if speaker is not None or speaker_text is not None else "unattributed"
+        if speaker is None and speaker_text is None:
+            # "Azami pleaded with the court to …. “…”": who spoke just before
+            spoke = _last_speaker_before(q, antecedents, lexicons, quoted, None)
+            if spoke is not None and spoke[0] is not None:
+                speaker, speaker_text = spoke
+                how = "spoke_before"
         if speaker is None and speaker_text is None and previous is not None \
                 and q.paragraph - previous[0] <= 1:
             speaker, speaker_text = previous[1], previous[2]
@@ -369,16 +375,19 @@ def _named_before_verb(verb: Token, q: QuoteSpan, antecedents: Antecedents
 
 
 def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexicons,
-                         quoted: list[tuple[int, int]], pronoun: str
+                         quoted: list[tuple[int, int]], pronoun: str | None
                          ) -> tuple[Entity | None, str] | None:
     """Who spoke last before the quotation opens, in its sentence or the one before
     (one more for each "he said" passed on the way): the subject of the nearest
     reporting verb there or the object of "according to", a person or an unnamed
-    source (``None`` with its words); None when nothing there says who spoke."""
+    source (``None`` with its words); None when nothing there says who spoke.
+    ``pronoun``: the "he" or "she" the speaker must agree with; None for a quotation
+    nothing attributes, which a body may have spoken too."""
     doc = antecedents.doc
     opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
     if not opening:
         return None
+    kinds = ("person",)
     reach = 1
     i = opening[0].i
     while i > 0:
@@ -399,20 +408,20 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
         for speaker in speakers:
             if speaker.lower_ in lexicons.pronouns:
                 genders = lexicons.pronoun_genders
-                if genders.get(speaker.lower_, "") != genders.get(pronoun, ""):
+                if pronoun is not None \
+                        and genders.get(speaker.lower_, "") != genders.get(pronoun, ""):
                     continue  # "… that he called X. “…,” she said": someone else
                 meant = antecedents.resolve(speaker, quoted)
-                if meant is not None and meant.type == "person":
+                if meant is not None and meant.type in kinds:
                     return meant, speaker.text  # "X sounded a defiant note as he blamed …"
                 # "He said …" with no one in reach: look one sentence further back
                 reach = min(reach + 1, RUN_ON_PARAGRAPHS + 1)
                 continue
             phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
             head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
-            named = [head] if head is not None else \
-                _named_in(speaker, antecedents, ("person",))
+            named = [head] if head is not None else _named_in(speaker, antecedents, kinds)
             if named:
-                if named[0].type == "person":
+                if named[0].type in kinds:
                     return named[0], phrase.text
                 continue  # a body spoke: "he" is someone else
             if speaker.lemma_.casefold() in lexicons.anonymous_speakers \
