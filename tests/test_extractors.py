@@ -359,6 +359,11 @@ def test_no_relations(text):
      "Arif Zamani pleaded with the court to hand down a light sentence, as his client was "
      "young. “My client has a bright future ahead of him if given a chance.”",
      "Arif Zamani", "My client has a bright"),
+    # "he said" with no one speaking before: whom the sentence before is about
+    ("Darren Olson left a note in the van, and named mayor Sadiq Kahn as someone he also "
+     "wanted to kill. The mayor paid tribute to the response of the local community. “The "
+     "way this community has responded has inspired us all,” he said.", "Sadiq Kahn",
+     "The way this community"),
     # a religious title is no part of the name
     ("Grand Mufti Ibrahim Selvar and other senior figures rejected the invitation. “These "
      "statements have achieved nothing at all,” Selvar said in the letter.",
@@ -756,3 +761,13 @@ def test_a_day_before_police_is_no_police_force():
 def test_a_nationality_one_gives_oneself_is_no_name():
     record = record_of("The man introduced himself as South Korean and left.")
     assert not [e for e in record.entities if e.type == "person"]
+
+
+def test_he_said_is_not_whom_the_sentence_before_says_is_someone_elses():
+    """"Her son Rafaat ran …. “…,” she said": the subject of the sentence before is
+    her son, not the speaker."""
+    record = record_of("Najwa Ammar fled the village on Thursday, she said. Her son Rafaat "
+                       "and his cousin Qusay ran and the militants fired at them. “We were "
+                       "in the open air at the bottom of a valley,” she said.")
+    quote = next(q for q in record.quotes if q.text.startswith("We were in the open air"))
+    assert named(record, quote.speaker) != "Rafaat"

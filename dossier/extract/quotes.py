@@ -305,6 +305,9 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
         if spoke is not None:
             # an unnamed source keeps its words, so "he" is not read as the run's speaker
             return spoke[0], spoke[1] if spoke[0] is None else subject.text
+        topic = _person_in_focus_before(q, antecedents, lexicons, quoted, subject.lower_)
+        if topic is not None:
+            return topic, subject.text
     found, text = _resolve_speaker(subject, antecedents, lexicons, quoted)
     if found is None and types and subject.idx >= q.end:
         # "“… Two sentences. …,” he told reporters": reach back from where the
@@ -435,6 +438,38 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
                     return None, phrase.text  # "The SDF commander": someone unnamed
                 if found is not None:
                     return found, phrase.text
+    return None
+
+
+def _person_in_focus_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexicons,
+                            quoted: list[tuple[int, int]], pronoun: str) -> Entity | None:
+    """The person the sentence just before the quotation is about — the subject of
+    its main verb, named or a role ("The mayor paid tribute to …. “…,” he said") —
+    or None when that subject is no person, a pronoun, or someone's of the speaker's
+    gender ("Her son Rafaat ran …. “…,” she said")."""
+    doc = antecedents.doc
+    opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+    if not opening or opening[0].sent.start == 0:
+        return None
+    sentence = opening[0].sent
+    if sentence.start_char < q.start - 2:  # the quotation opens inside its sentence
+        return None
+    before = doc[sentence.start - 1].sent
+    if any(a <= before.root.idx < b for a, b in quoted):
+        return None
+    for subject in (c for c in before.root.children if c.dep_ == "nsubj"):
+        genders = lexicons.pronoun_genders
+        if subject.lower_ in lexicons.pronouns or any(
+                t.dep_ == "poss" and genders.get(t.lower_) == genders.get(pronoun, "")
+                for t in subject.subtree):
+            return None
+        named = _named_in(subject, antecedents, ("person",))
+        if named:
+            return named[0]
+        if subject.pos_ == "NOUN" and definite(subject) \
+                and "person" in lexicons.descriptions.get(subject.lemma_.casefold(), ()):
+            found = antecedents.by_role(subject, quoted)
+            return found if found is not None and found.type == "person" else None
     return None
 
 
