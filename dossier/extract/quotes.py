@@ -13,13 +13,17 @@
    (names, "Mr Jones", "the group", "the report", "the judge" for the person a
    judge's title was given to, "the spokesman" for the body a spokesman spoke for).
    "he" after a quotation is who spoke last before it opened — a person, a role, or
-   an unnamed source, which leaves the quote anonymous. "according to X" works the
-   same way. A sentence after the quotation attributes it only when it opens with
-   the attribution ("“…” The ministry said."). Two quotations joined by "and" share
-   one attribution. Failing that, a quote continues the speaker of the quote just
-   before it in the same or previous paragraph (a short quotation with a speaker
-   starts such a run too). A headline quoting words the body attributes is said by
-   whoever says them there.
+   an unnamed source, which leaves the quote anonymous — else the person the
+   sentence before is about; "he added" after a quotation with a speaker goes on
+   with that speaker when no other person is named between. "according to X" works
+   the same way. "quoted X as saying" and a passive's agent ("described by X as")
+   give X; the one told or informed in the passive is no speaker. A sentence after
+   the quotation attributes it only when it opens with the attribution ("“…” The
+   ministry said."). Two quotations joined by "and" share one attribution. Failing
+   that, a quote goes to the person who spoke in the sentence before it, else
+   continues the speaker of the quote just before it in the same or previous
+   paragraph (a short quotation with a speaker starts such a run too). A headline
+   quoting words the body attributes is said by whoever says them there.
 3. Anonymous speakers ("an official", "witnesses") give ``speaker: null`` with
    their words kept in ``speaker_text``.
 """
