@@ -293,7 +293,8 @@ def _speaker_of(verb: Token, antecedents: Antecedents, lexicons: Lexicons, q: Qu
     if not subjects and not q.start <= verb.idx < q.end:
         # the verb's (or, for "…, saying", its head's) subject parsed as something else
         governing = verb.head if verb.dep_ in ("conj", "advcl", "xcomp") else verb
-        for word in {verb.doc[v.i - 1] for v in (verb, governing) if v.i > 0}:
+        for i in sorted({v.i - 1 for v in (verb, governing) if v.i > 0}, reverse=True):
+            word = verb.doc[i]
             named = _name_parsed_as_other(word, antecedents)
             if named is not None:
                 return named, word.text
