@@ -76,6 +76,28 @@ def test_a_pair_named_in_two_sentences_is_two_candidates():
     assert len({c.evidence for c in pairs}) == 2
 
 
+def test_the_model_adds_no_tie_contrary_to_the_rules_reading():
+    """Allies are no enemies: a pair the rules tie as adversaries gets no model-made
+    alliance, while an unrelated pair does."""
+    from dossier import vocabulary
+    from dossier.extract.relations.learned import as_relations
+    from dossier.model import Relation
+
+    text = "The Islamic State group ousted the Syrian Democratic Forces from the town."
+    doc = load_nlp()(text)
+    antecedents = resolver(doc, entities_of(doc))
+    pair = next(c for c in candidates(doc, antecedents)
+                if {c.subject.name, c.object.name} == {"Islamic State",
+                                                       "Syrian Democratic Forces"})
+    rule = Relation(pair.subject.id, "adversary_of", pair.object.id, pair.evidence, None,
+                    0.7, False, by="rule:verb")
+    lexicons = vocabulary.load().lexicons
+    decided = [(pair, "allied_with", 0.9)]
+    assert as_relations(doc, decided, lexicons, [rule], "model:test") == []
+    added = as_relations(doc, decided, lexicons, [], "model:test")
+    assert [r.predicate for r in added] == ["allied_with"]
+
+
 # --- the shipped model -------------------------------------------------------------
 
 def test_the_shipped_model_loads_offline_and_matches_its_card():
@@ -132,6 +154,15 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
      "of Ghazni on Monday.", "Taliban", "Afghan forces", "adversary_of"),
     ("Al-Shabaab remains active across southern Somalia.", "al-Shabaab", "southern Somalia",
      "operates_in"),
+    # a noun that names one side by the other
+    ("The speech was aimed at Iran's enemies Saudi Arabia and Israel.", "Iran", "Israel",
+     "adversary_of"),
+    ("Hezbollah, an ally of Iran, sent more fighters to Syria.", "Hezbollah", "Iran",
+     "allied_with"),
+    ("Russia and its ally Syria launched new strikes on the town.", "Russia", "Syria",
+     "allied_with"),
+    ("The Shabaab is a bitter rival of the Islamic State in Somalia.", "Shabaab",
+     "Islamic State in Somalia", "adversary_of"),
 ])
 def test_ordinary_phrasings_of_a_tie(text, a, b, predicate):
     record = record_of(text)

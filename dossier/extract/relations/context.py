@@ -41,6 +41,8 @@ class RelationContext:
         self.nested: set[str] = set()
         self.quotes = quote_spans(doc_text(doc))
         self.location_preps = set(self.cue("operates_in", "prepositions"))
+        self.relational_nouns = {w for predicate in ("allied_with", "adversary_of")
+                                 for w in self.cue(predicate, "relational_nouns")}
 
     # -- helpers -----------------------------------------------------------
     def cue(self, predicate: str, kind: str) -> tuple[str, ...]:

@@ -78,6 +78,8 @@ def locations(ctx: RelationContext, sent: Span) -> None:
             continue
         if head.head.lower_ == "from" and head.head.head.pos_ in ("NOUN", "PROPN"):
             continue  # "troops from Uganda": where people come from, not a front
+        if head.head.lower_ == "of" and head.head.head.lower_ in ctx.relational_nouns:
+            continue  # "an ally of Iran": a side, not a place
         place = ctx.ants.at(tok.idx, tok.idx + len(tok))
         if place is None or place.type not in PLACES or _in_hyphen_compound(ctx, tok):
             continue

@@ -92,12 +92,44 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                 for b in direct[i + 1:]:
                     ctx.add(a, "adversary_of", b, sent, "verb")
     against(ctx, sent)
+    relational_nouns(ctx, sent)
     noun_frames(ctx, sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "support_nouns")), ("to", "for"),
                      "allied_with")
     # "Sweden ... as part of the US-led coalition"
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "membership_nouns")), ("of",),
                 "allied_with", target_types=("organization", "armed_group"))
+
+
+def relational_nouns(ctx: RelationContext, sent: Span) -> None:
+    """A noun that names one side by the other: "Iran's enemies Saudi Arabia and
+    Israel", "Hezbollah, an ally of Iran", "Russia and its ally Syria", "X is a
+    rival of Y" (``relational_nouns`` in ``vocab/relations.yaml``)."""
+    for noun in sent:
+        if noun.lower_ not in ctx.relational_nouns or noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        predicate = "allied_with" if noun.lower_ in ctx.cue("allied_with", "relational_nouns") \
+            else "adversary_of"
+        owners = [e for c in noun.children if c.dep_ == "poss"
+                  for e in ctx.entities(c, ACTORS)]
+        owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+                   for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
+        named = [e for c in noun.children if c.dep_ == "appos"
+                 for e in ctx.entities(c, ACTORS)]
+        if noun.i + 1 < sent.end and noun.doc[noun.i + 1].pos_ == "PROPN":
+            # "ally Hezbollah": the name right after the noun, however it was parsed
+            after = noun.doc[noun.i + 1]
+            found = ctx.ants.at(after.idx, after.idx + len(after))
+            if found is not None and found.type in ACTORS:
+                named.append(found)
+        if noun.dep_ == "appos":  # "Hezbollah, an ally of Iran"
+            named += ctx.entities(noun.head, ACTORS)
+        elif noun.dep_ == "attr":  # "X is a rival of Y"
+            named += ctx.clause_subjects(noun.head)
+        for a in owners:
+            for b in named:
+                if a.id != b.id:
+                    ctx.add(b, predicate, a, sent, "role")
 
 
 def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
