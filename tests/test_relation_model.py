@@ -163,6 +163,11 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
      "allied_with"),
     ("The Shabaab is a bitter rival of the Islamic State in Somalia.", "Shabaab",
      "Islamic State in Somalia", "adversary_of"),
+    # driving a side out or back
+    ("Philippine troops drove the Maute group out of Marawi in October.",
+     "Philippine troops", "Maute", "adversary_of"),
+    ("The Shabaab was pushed out of Kismayo by Kenyan troops in 2012.", "Shabaab",
+     "Kenyan troops", "adversary_of"),
 ])
 def test_ordinary_phrasings_of_a_tie(text, a, b, predicate):
     record = record_of(text)

@@ -19,16 +19,20 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
     leader_verbs = set(ctx.cue("leader_of", "verbs")) - {"found"}
     splinter_verbs = set(ctx.cue("splinter_of", "verbs"))
     lowered = sent.text.casefold()
+    expulsion = set(ctx.cue("adversary_of", "expulsion_verbs"))
+    particles = set(ctx.cue("adversary_of", "expulsion_particles"))
     for verb in sent:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
         lemma = verb.lemma_.casefold()
+        driven_off = lemma in expulsion and any(
+            c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in verb.children)
         direct = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
                   for e in ctx.entities(c, ACTORS)]
         preps = {c.lower_: [e for p in c.children if p.dep_ == "pobj"
                             for e in ctx.entities(p, ACTORS)]
                  for c in verb.children if c.dep_ in ("prep", "agent")}
-        if lemma in adversary_verbs:
+        if lemma in adversary_verbs or driven_off:  # "pushed out by X"
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
             if passive:  # "was crushed by X": X is the attacker
                 for s in direct:
