@@ -721,6 +721,12 @@ def test_a_month_or_a_common_noun_before_a_number_is_no_person(text):
     assert not [e for e in record_of(text).entities if e.type == "person"]
 
 
+def test_a_name_after_the_and_a_place_noun_is_a_place():
+    record = record_of("Al Shabaab militants attacked the peacekeepers' base in the town "
+                       "Bulamarer on Sunday.")
+    assert ("Bulamarer", "place") in {(e.name, e.type) for e in record.entities}
+
+
 def test_a_word_that_opens_a_place_name_makes_it_a_place():
     record = record_of("The two killed were links to the groups involved in the snatching of "
                        "the two Indonesians off Pulau Gaya.")

@@ -163,6 +163,9 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
      "allied_with"),
     ("The Shabaab is a bitter rival of the Islamic State in Somalia.", "Shabaab",
      "Islamic State in Somalia", "adversary_of"),
+    # a place named in apposition to a place noun
+    ("Al Shabaab militants attacked the peacekeepers' base in the town Bulamarer on "
+     "Sunday.", "al-Shabaab", "Bulamarer", "operates_in"),
     # driving a side out or back
     ("Philippine troops drove the Maute group out of Marawi in October.",
      "Philippine troops", "Maute", "adversary_of"),

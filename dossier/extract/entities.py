@@ -157,6 +157,10 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     if type_ in ("person", "organization") and span.end < len(span.doc) \
             and span.doc[span.end].text in shapes.place_nouns_after:
         type_ = "place"  # "Pom Pom island", "Marawi city"
+    if type_ in ("person", "organization") and span.start >= 2 \
+            and span.doc[span.start - 1].text in shapes.place_nouns_after \
+            and span.doc[span.start - 2].lower_ == "the":
+        type_ = "place"  # "in the town Bulamarer"
     admin_of = _place_after_admin_word(span, shapes)
     if admin_of is not None:
         return _mention(admin_of, "place", "model")  # "department of Arauca"

@@ -67,10 +67,11 @@ def locations(ctx: RelationContext, sent: Span) -> None:
     place_nouns = set(ctx.cue("operates_in", "place_nouns")) | ctx.shapes.place_admin_words
     for tok in sent:
         head = tok
-        # "in Iraq and Syria", "in the Idlib region": climb to the preposition's object;
-        # a name modifying another noun counts only when that noun is a place word
-        # ("Idlib region", not "a U.S. strike").
-        while head.dep_ in ("conj", "compound", "nmod") and head.head.i != head.i:
+        # "in Iraq and Syria", "in the Idlib region", "in the town Bulamarer": climb to
+        # the preposition's object; a name modifying another noun or in apposition to
+        # it counts only when that noun is a place word ("Idlib region", not "a U.S.
+        # strike").
+        while head.dep_ in ("conj", "compound", "nmod", "appos") and head.head.i != head.i:
             if head.dep_ != "conj" and head.head.lemma_.casefold() not in place_nouns:
                 break
             head = head.head
