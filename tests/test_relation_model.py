@@ -166,6 +166,9 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
     # a place named in apposition to a place noun
     ("Al Shabaab militants attacked the peacekeepers' base in the town Bulamarer on "
      "Sunday.", "al-Shabaab", "Bulamarer", "operates_in"),
+    # a demonym on a place word is its state
+    ("Libya has struggled since 2011. Islamic State has carried out attacks in Tripoli "
+     "and other Libyan towns.", "Islamic State", "Libya", "operates_in"),
     # driving a side out or back
     ("Philippine troops drove the Maute group out of Marawi in October.",
      "Philippine troops", "Maute", "adversary_of"),

@@ -86,6 +86,20 @@ def locations(ctx: RelationContext, sent: Span) -> None:
             continue
         for group in _owners(ctx, head.head):
             ctx.add(group, "operates_in", place, sent, "location")
+    for tok in sent:
+        # "attacks in Tripoli and other Libyan towns", "on Afghan soil": a demonym on a
+        # place word is its state
+        if tok.dep_ != "amod" or tok.head.lemma_.casefold() not in place_nouns:
+            continue
+        noun = tok.head
+        while noun.dep_ == "conj" and noun.head.i != noun.i:
+            noun = noun.head
+        if not (noun.dep_ == "pobj" and noun.head.lower_ in ctx.location_preps):
+            continue
+        state = ctx.ants.state_by_demonym(tok)
+        if state is not None:
+            for group in _owners(ctx, noun.head):
+                ctx.add(group, "operates_in", state, sent, "location")
     holding = set(ctx.cue("operates_in", "holding_verbs"))
     for verb in sent:
         if verb.pos_ != "VERB":
