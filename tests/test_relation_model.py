@@ -96,6 +96,10 @@ def test_the_model_adds_no_tie_contrary_to_the_rules_reading():
     assert as_relations(doc, decided, lexicons, [rule], "model:test") == []
     added = as_relations(doc, decided, lexicons, [], "model:test")
     assert [r.predicate for r in added] == ["allied_with"]
+    # of the model's own contrary readings of one pair, the likelier stays
+    both = [(pair, "allied_with", 0.4), (pair, "adversary_of", 0.8)]
+    assert [r.predicate for r in as_relations(doc, both, lexicons, [], "model:test")] \
+        == ["adversary_of"]
 
 
 # --- the shipped model -------------------------------------------------------------
