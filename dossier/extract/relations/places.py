@@ -61,8 +61,9 @@ def locations(ctx: RelationContext, sent: Span) -> None:
     the place ("ISIS-K in Afghanistan", "ISIS affiliates like the Sahel");
     else the first verb's subjects and objects do, climbing through
     subjectless verbs ("to try to control trafficking in the departments of
-    Arauca" → the group that tries). A place that is the subject of a passive
-    ("Idlib is held by HTS") goes to the agent.
+    Arauca" → the group that tries). A demonym on a place word there stands for
+    its state ("attacks in other Libyan towns"). A place that is the subject of a
+    passive ("Idlib is held by HTS") goes to the agent.
     """
     place_nouns = set(ctx.cue("operates_in", "place_nouns")) | ctx.shapes.place_admin_words
     for tok in sent:

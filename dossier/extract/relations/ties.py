@@ -1,5 +1,6 @@
 """Alliances and hostilities read off verbs and nouns: "fought X", "backed by X",
-"launched action against X", "talks with X", "support to X", "part of X"."""
+"drove X out", "launched action against X", "talks with X", "support to X", "part
+of X", "Iran's enemies X and Y", "X, an ally of Y"."""
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
