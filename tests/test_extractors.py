@@ -721,6 +721,14 @@ def test_a_month_or_a_common_noun_before_a_number_is_no_person(text):
     assert not [e for e in record_of(text).entities if e.type == "person"]
 
 
+def test_a_state_and_a_mission_noun_of_several_words_are_one_organisation():
+    record = record_of("The US Consulate-General in Surabaya closed on Monday, and the US "
+                       "High Commission in Nairobi said it was reviewing its security.")
+    names = {(e.name, e.type) for e in record.entities}
+    assert {("US Consulate-General", "organization"),
+            ("US High Commission", "organization")} <= names
+
+
 def test_a_name_after_the_and_a_place_noun_is_a_place():
     record = record_of("Al Shabaab militants attacked the peacekeepers' base in the town "
                        "Bulamarer on Sunday.")

@@ -224,11 +224,9 @@ def _mission(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
     after = _words_after(doc, mention.end, 3)
     if not after or after[0].idx != mention.end + 1:
         return None
-    for k in (2, 1):  # "High Commission" before "Mission"
-        words = after[:k]
-        if len(words) == k and " ".join(t.text for t in words).replace(" - ", "-") \
-                in shapes.mission_nouns and all(t.whitespace_ for t in words[:-1]):
-            end = words[-1].idx + len(words[-1].text)
+    for last in reversed(after):  # "Consulate-General", "High Commission" before "Mission"
+        end = last.idx + len(last.text)
+        if doc.text[after[0].idx:end] in shapes.mission_nouns:
             return Mention(mention.start, end, doc.text[mention.start:end], "organization",
                            "shape")
     return None

@@ -390,12 +390,11 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
     reporting verb there or the object of "according to", a person or an unnamed
     source (``None`` with its words); None when nothing there says who spoke.
     ``pronoun``: the "he" or "she" the speaker must agree with; None for a quotation
-    nothing attributes, which a body may have spoken too."""
+    nothing attributes, when any person may have spoken it."""
     doc = antecedents.doc
     opening = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
     if not opening:
         return None
-    kinds = ("person",)
     reach = 1
     i = opening[0].i
     while i > 0:
@@ -420,16 +419,17 @@ def _last_speaker_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Lexic
                         and genders.get(speaker.lower_, "") != genders.get(pronoun, ""):
                     continue  # "… that he called X. “…,” she said": someone else
                 meant = antecedents.resolve(speaker, quoted)
-                if meant is not None and meant.type in kinds:
+                if meant is not None and meant.type == "person":
                     return meant, speaker.text  # "X sounded a defiant note as he blamed …"
                 # "He said …" with no one in reach: look one sentence further back
                 reach = min(reach + 1, RUN_ON_PARAGRAPHS + 1)
                 continue
             phrase = doc[speaker.left_edge.i:speaker.right_edge.i + 1]
             head = antecedents.at(speaker.idx, speaker.idx + len(speaker))
-            named = [head] if head is not None else _named_in(speaker, antecedents, kinds)
+            named = [head] if head is not None else \
+                _named_in(speaker, antecedents, ("person",))
             if named:
-                if named[0].type in kinds:
+                if named[0].type == "person":
                     return named[0], phrase.text
                 continue  # a body spoke: "he" is someone else
             if speaker.lemma_.casefold() in lexicons.anonymous_speakers \
@@ -462,8 +462,8 @@ def _person_in_focus_before(q: QuoteSpan, antecedents: Antecedents, lexicons: Le
     before = doc[sentence.start - 1].sent
     if any(a <= before.root.idx < b for a, b in quoted):
         return None
+    genders = lexicons.pronoun_genders
     for subject in (c for c in before.root.children if c.dep_ == "nsubj"):
-        genders = lexicons.pronoun_genders
         if subject.lower_ in lexicons.pronouns or any(
                 t.dep_ == "poss" and genders.get(t.lower_) == genders.get(pronoun, "")
                 for t in subject.subtree):

@@ -41,8 +41,9 @@ class RelationContext:
         self.nested: set[str] = set()
         self.quotes = quote_spans(doc_text(doc))
         self.location_preps = set(self.cue("operates_in", "prepositions"))
-        self.relational_nouns = {w for predicate in ("allied_with", "adversary_of")
+        self.relational_nouns = {w: predicate for predicate in ("allied_with", "adversary_of")
                                  for w in self.cue(predicate, "relational_nouns")}
+        """"ally", "enemy" …: the predicate a noun naming one side by the other states."""
 
     # -- helpers -----------------------------------------------------------
     def cue(self, predicate: str, kind: str) -> tuple[str, ...]:

@@ -111,10 +111,9 @@ def relational_nouns(ctx: RelationContext, sent: Span) -> None:
     Israel", "Hezbollah, an ally of Iran", "Russia and its ally Syria", "X is a
     rival of Y" (``relational_nouns`` in ``vocab/relations.yaml``)."""
     for noun in sent:
-        if noun.lower_ not in ctx.relational_nouns or noun.pos_ not in ("NOUN", "PROPN"):
+        predicate = ctx.relational_nouns.get(noun.lower_)
+        if predicate is None or noun.pos_ not in ("NOUN", "PROPN"):
             continue
-        predicate = "allied_with" if noun.lower_ in ctx.cue("allied_with", "relational_nouns") \
-            else "adversary_of"
         owners = [e for c in noun.children if c.dep_ == "poss"
                   for e in ctx.entities(c, ACTORS)]
         owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
