@@ -52,5 +52,18 @@ def load() -> Language:
         name = section.split(".", 1)[1]
         placement = {k: v for k, v in cfg.items(section) if k in ("before", "after")}
         nlp.add_pipe(name, **placement)
+    _split_more_infixes(nlp, cfg)
     nlp.max_length = max(nlp.max_length, max_chars() + 1)
     return nlp
+
+
+def _split_more_infixes(nlp: Language, cfg: configparser.ConfigParser) -> None:
+    """Add the config's ``extra_infixes`` to the tokenizer's own: "U.S.-led"
+    becomes "U.S.", "-", "led", as "US-led" already does."""
+    from spacy.util import compile_infix_regex
+
+    extra = [x.strip() for x in cfg.get("tokenizer", "extra_infixes", fallback="").splitlines()
+             if x.strip()]
+    if extra:
+        nlp.tokenizer.infix_finditer = compile_infix_regex(
+            list(nlp.Defaults.infixes) + extra).finditer

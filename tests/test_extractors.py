@@ -785,3 +785,27 @@ def test_he_said_is_not_whom_the_sentence_before_says_is_someone_elses():
                        "in the open air at the bottom of a valley,” she said.")
     quote = next(q for q in record.quotes if q.text.startswith("We were in the open air"))
     assert named(record, quote.speaker) != "Rafaat"
+
+
+def test_a_hyphen_after_an_abbreviation_splits_off_the_state():
+    record = record_of("Jordan is part of the U.S.-led coalition fighting the Islamic State "
+                       "group, while the U.S.-backed Kurdish Liberation Front holds Qamishli.")
+    names = {(e.name, e.type) for e in record.entities}
+    assert ("U.S.-led coalition", "organization") in names
+    assert any(e.type == "state" and "U.S." in e.aliases for e in record.entities)
+    us = next(e.id for e in record.entities if e.type == "state" and "U.S." in e.aliases)
+    front = next(e.id for e in record.entities if e.name == "Kurdish Liberation Front")
+    assert any({r.subject, r.object} == {us, front} and r.predicate == "allied_with"
+               for r in record.relations)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Soldiers of the 74th Infantry Battalion clashed with the gunmen near Patikul.",
+     "74th Infantry Battalion"),
+    ("Colonel Dario Reyes said Task Force Basilan arrested two suspects on Monday.",
+     "Task Force Basilan"),
+    ("The Basilan District Engineering Office said the bridge was closed after the blast.",
+     "Basilan District Engineering Office"),
+])
+def test_unit_and_office_names_are_whole_organisations(text, unit):
+    assert (unit, "organization") in {(e.name, e.type) for e in record_of(text).entities}

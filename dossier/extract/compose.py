@@ -10,9 +10,11 @@ mentions are found, this pass rewrites such spans (word lists in
   unless the whole is a state the gazetteer knows;
 * a place, an optional modifier and a local-body noun: an organisation
   ("Aleppo police", "Kunduz provincial council", "New York City Police
-  Department");
+  Department"), and a place, capitalised words and an office noun ("Basilan
+  District Engineering Office");
 * a unit head and a place right after it: one organisation ("Joint Task Force
-  Sulu");
+  Sulu", and "Task Force Basilan" where the model saw only the place);
+* an ordinal before a unit's name: part of it ("the 74th Infantry Battalion");
 * a state and a mission noun: its embassy, an organisation ("US Embassy");
 * a name and a faction noun: an armed group ("the Bongos faction");
 * two persons with one space between: one name ("Zine El" + "Abidine Ben Ali"),
@@ -24,6 +26,7 @@ mentions are found, this pass rewrites such spans (word lists in
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -39,6 +42,7 @@ def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
     out = [_without_tail(m, shapes, spellings) for m in found]
     out = [_regional(doc, m, shapes, states) for m in out]
     out = _joined_units(doc, out, shapes)
+    out = [_numbered_unit(doc, m) for m in out]
     out = _joined_people(doc, out)
     out = [_local_body(doc, m, shapes) or _mission(doc, m, shapes) or _faction(doc, m, shapes)
            or m for m in out]
@@ -202,7 +206,7 @@ def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
     while k < len(after) - 1 and after[k].lower_ in shapes.local_body_modifiers:
         k += 1
     if k >= len(after) or after[k].lower_ not in shapes.local_bodies:
-        return None
+        return _named_office(doc, mention, shapes)
     if after[k].i + 1 < len(doc) and doc[after[k].i + 1].lower_ in ("of", "for"):
         return None  # "the Aleppo council of elders" is another shape
     end = after[k].idx + len(after[k].text)
@@ -215,6 +219,27 @@ def _local_body(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
             and doc[tail].text in shapes.local_body_tails:
         end = doc[tail].idx + len(doc[tail].text)  # "Police Department"
     return Mention(mention.start, end, doc.text[mention.start:end], "organization", "shape")
+
+
+OFFICE_WORDS = 3
+"""At most this many capitalised words between a place and an office noun."""
+
+
+def _named_office(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
+    """A place, capitalised words and an office noun (``local_body_tails``): the
+    office's name, an organisation ("Basilan District Engineering Office")."""
+    after = _words_after(doc, mention.end, OFFICE_WORDS + 1)
+    if not after or after[0].idx != mention.end + 1:
+        return None
+    for k, tok in enumerate(after):
+        if not tok.text[:1].isupper() or not tok.text.isalpha() \
+                or (k and "\n" in after[k - 1].whitespace_):
+            return None
+        if k and tok.text in shapes.local_body_tails:
+            end = tok.idx + len(tok.text)
+            return Mention(mention.start, end, doc.text[mention.start:end], "organization",
+                           "shape")
+    return None
 
 
 def _mission(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
@@ -243,7 +268,8 @@ def _faction(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
 
 
 def _joined_units(doc: Doc, found: list[Mention], shapes: Shapes) -> list[Mention]:
-    """"Joint Task Force" + "Sulu" → "Joint Task Force Sulu"."""
+    """"Joint Task Force" + "Sulu" → "Joint Task Force Sulu"; a place right after
+    a capitalised unit head no mention holds ("Task Force" + "Basilan") too."""
     out: list[Mention] = []
     for mention in sorted(found, key=lambda m: (m.start, -m.end)):
         previous = out[-1] if out else None
@@ -254,5 +280,42 @@ def _joined_units(doc: Doc, found: list[Mention], shapes: Shapes) -> list[Mentio
             out[-1] = Mention(previous.start, mention.end, doc.text[previous.start:mention.end],
                               "organization", "shape")
             continue
+        start = _unit_head_before(doc, mention, shapes, previous)
+        if start is not None:
+            mention = Mention(start, mention.end, doc.text[start:mention.end], "organization",
+                              "shape")
         out.append(mention)
     return out
+
+
+def _unit_head_before(doc: Doc, mention: Mention, shapes: Shapes,
+                      previous: Mention | None) -> int | None:
+    """Where a unit's name opens when a place follows a capitalised unit head of
+    two words or more that no mention holds ("Task Force Basilan"), else None."""
+    if mention.type not in ("place", "state"):
+        return None
+    before = doc.text[:mention.start]
+    for head in sorted(shapes.unit_heads, key=len, reverse=True):
+        if " " not in head:
+            continue
+        named = " ".join(w.capitalize() for w in head.split()) + " "
+        start = mention.start - len(named)
+        if before.endswith(named) and (previous is None or previous.end <= start) \
+                and (start == 0 or not doc.text[start - 1].isalnum()):
+            return start
+    return None
+
+
+ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+"""A unit's number in words and digits: "74th", "1st"."""
+
+
+def _numbered_unit(doc: Doc, mention: Mention) -> Mention:
+    """An organisation's name right after an ordinal takes it in: the model
+    leaves "74th" out of "the 74th Infantry Battalion"."""
+    if mention.type not in ("organization", "armed_group"):
+        return mention
+    word = _token_before(doc, mention.start)
+    if word is None or not ORDINAL.fullmatch(word.text) or "\n" in word.whitespace_:
+        return mention
+    return replace(mention, start=word.idx, text=doc.text[word.idx:mention.end])
