@@ -167,6 +167,12 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
      "allied_with"),
     ("The Shabaab is a bitter rival of the Islamic State in Somalia.", "Shabaab",
      "Islamic State in Somalia", "adversary_of"),
+    ("Libya's civil war drags on. Libyan government ally Egypt sent jets to Derna.",
+     "Libya", "Egypt", "allied_with"),
+    ("Maduro's most powerful supporter, Cuba, sent advisers.", "Maduro", "Cuba",
+     "allied_with"),
+    ("Yemen's war goes on. Government supporters Egypt and Jordan sent ships.", "Yemen",
+     "Jordan", "allied_with"),
     # a place named in apposition to a place noun
     ("Al Shabaab militants attacked the peacekeepers' base in the town Bulamarer on "
      "Sunday.", "al-Shabaab", "Bulamarer", "operates_in"),

@@ -109,15 +109,19 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
 def relational_nouns(ctx: RelationContext, sent: Span) -> None:
     """A noun that names one side by the other: "Iran's enemies Saudi Arabia and
     Israel", "Hezbollah, an ally of Iran", "Russia and its ally Syria", "X is a
-    rival of Y" (``relational_nouns`` in ``vocab/relations.yaml``)."""
+    rival of Y", "Syrian government ally Russia", "Assad's ally Hezbollah" — a
+    person may be the side named first (``relational_nouns`` in
+    ``vocab/relations.yaml``)."""
     for noun in sent:
         predicate = ctx.relational_nouns.get(noun.lower_)
         if predicate is None or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         owners = [e for c in noun.children if c.dep_ == "poss"
-                  for e in ctx.entities(c, ACTORS)]
+                  for e in ctx.entities(c, OWNERS)]
         owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
-                   for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
+                   for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, OWNERS)]
+        owners += [e for c in noun.children if c.dep_ == "compound" and c.i < noun.i
+                   for e in _compound_owner(ctx, c)]
         named = [e for c in noun.children if c.dep_ == "appos"
                  for e in ctx.entities(c, ACTORS)]
         if noun.i + 1 < sent.end and noun.doc[noun.i + 1].pos_ == "PROPN":
@@ -126,6 +130,8 @@ def relational_nouns(ctx: RelationContext, sent: Span) -> None:
             found = ctx.ants.at(after.idx, after.idx + len(after))
             if found is not None and found.type in ACTORS:
                 named.append(found)
+                named += [e for c in _name_root(ctx, after, found).conjuncts
+                          for e in ctx.entities(c, ACTORS)]
         if noun.dep_ == "appos":  # "Hezbollah, an ally of Iran"
             named += ctx.entities(noun.head, ACTORS)
         elif noun.dep_ == "attr":  # "X is a rival of Y"
@@ -134,6 +140,33 @@ def relational_nouns(ctx: RelationContext, sent: Span) -> None:
             for b in named:
                 if a.id != b.id:
                     ctx.add(b, predicate, a, sent, "role")
+
+
+def _name_root(ctx: RelationContext, token: Token, entity: Entity) -> Token:
+    """The word of a name the rest of the sentence hangs on ("Arabia" of "Saudi
+    Arabia"), where its conjuncts are ("allies Saudi Arabia and Israel")."""
+    while token.head.i != token.i and ctx.ants.at(token.head.idx, token.head.idx
+                                                  + len(token.head)) is entity:
+        token = token.head
+    return token
+
+
+OWNERS = ACTORS + ("person",)
+"""Who may have allies or enemies named by a relational noun."""
+
+
+def _compound_owner(ctx: RelationContext, word: Token) -> list[Entity]:
+    """The side a noun modifier names before a relational noun: a name ("Iran
+    ally"), or the state a government word stands for ("Syrian government ally",
+    "regime ally": the state the document is about)."""
+    found = ctx.entities(word, OWNERS)
+    if found or word.pos_ != "NOUN":
+        return found
+    types = ctx.lexicons.descriptions.get(word.lower_, ())
+    if "state" not in types:
+        return []
+    state = ctx.ants.before(word.idx, ("state",))
+    return [state] if state is not None else []
 
 
 def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
