@@ -176,6 +176,9 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
     # a place named in apposition to a place noun
     ("Al Shabaab militants attacked the peacekeepers' base in the town Bulamarer on "
      "Sunday.", "al-Shabaab", "Bulamarer", "operates_in"),
+    # a place written after a place, a comma between: where it lies
+    ("The bombs were assembled by the Jamaah Ansharut Daulah cell in Tegal, Central Java, "
+     "a court heard.", "Jamaah Ansharut Daulah", "Central Java", "operates_in"),
     # a demonym on a place word is its state
     ("Libya has struggled since 2011. Islamic State has carried out attacks in Tripoli "
      "and other Libyan towns.", "Islamic State", "Libya", "operates_in"),

@@ -64,20 +64,24 @@ class Antecedents:
             i -= 1
         return None
 
+    def mentions_in(self, start: int, end: int) -> Iterator[tuple[int, int, Entity]]:
+        """Every mention starting inside ``[start, end)``, in text order."""
+        i = bisect.bisect_left(self.starts, start)
+        while i < len(self.mentions) and self.mentions[i][0] < end:
+            s, e, ent_id = self.mentions[i]
+            yield s, e, self.by_id[ent_id]
+            i += 1
+
     def in_span(self, start: int, end: int, types: Iterable[str] | None = None,
                 outside: Sequence[tuple[int, int]] = ()) -> list[Entity]:
         """Entities mentioned inside ``[start, end)``, in text order, once each
         (``outside``: spans whose mentions do not count, as in :meth:`before`)."""
         wanted = set(types) if types else None
-        i = bisect.bisect_left(self.starts, start)
         seen: dict[str, Entity] = {}
-        while i < len(self.mentions) and self.mentions[i][0] < end:
-            s, e, ent_id = self.mentions[i]
-            ent = self.by_id[ent_id]
+        for s, e, ent in self.mentions_in(start, end):
             if e <= end and (wanted is None or ent.type in wanted) \
                     and not any(a <= s < b for a, b in outside):
-                seen.setdefault(ent_id, ent)
-            i += 1
+                seen.setdefault(ent.id, ent)
         return list(seen.values())
 
     def before(self, offset: int, types: Iterable[str],

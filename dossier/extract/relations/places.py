@@ -123,6 +123,24 @@ def locations(ctx: RelationContext, sent: Span) -> None:
         for g in holders:
             for p in places:
                 ctx.add(g, "operates_in", p, sent, "location")
+    _enclosing_places(ctx, sent)
+
+
+def _enclosing_places(ctx: RelationContext, sent: Span) -> None:
+    """"in Patikul, Sulu", "in Cirebon, West Java": a place written right after
+    a place, a comma between, is where that place lies (or the next in a list);
+    a group there operates in it too, whatever head the parser gave it."""
+    mentions = [(s, e, ent) for s, e, ent in ctx.ants.mentions_in(sent.start_char, sent.end_char)
+                if ent.type in PLACES]
+    text = ctx.doc.text
+    for (s1, e1, first), (s2, _, second) in zip(mentions, mentions[1:]):
+        if text[e1:s2] != ", " or first.id == second.id:
+            continue
+        for key, relation in list(ctx.found.items()):
+            if key[1] == "operates_in" and key[2] == first.id \
+                    and relation.evidence == (sent.start_char, sent.end_char):
+                group = ctx.ants.by_id[key[0]]
+                ctx.add(group, "operates_in", second, sent, "location")
 
 
 def _owners(ctx: RelationContext, prep: Token) -> list[Entity]:
