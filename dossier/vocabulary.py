@@ -215,6 +215,7 @@ class Lexicons:
     pronoun_genders: dict[str, str]
     descriptions: dict[str, tuple[str, ...]]
     anonymous_speakers: frozenset[str]
+    allegiance_words: frozenset[str]  # "militants loyal to X" stand for X
     strength_nouns: frozenset[str]
     qualifiers: dict[str, str | None]
     not_strength: frozenset[str]
@@ -480,6 +481,8 @@ def _load_lexicons(directory: Path | None) -> Lexicons:
             descriptions=_type_map(reference["descriptions"], "vocab/reference.yaml descriptions"),
             anonymous_speakers=frozenset(_str_list(reference["anonymous_speakers"],
                                                    "vocab/reference.yaml anonymous_speakers")),
+            allegiance_words=frozenset(_str_list(reference["allegiance_words"],
+                                                 "vocab/reference.yaml allegiance_words")),
             strength_nouns=frozenset(_str_list(strength["nouns"], "vocab/strength.yaml nouns")),
             qualifiers=qualifiers,
             not_strength=frozenset(_str_list(strength["not_strength"],

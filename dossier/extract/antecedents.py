@@ -210,7 +210,7 @@ class Antecedents:
             heads = self._plural_antecedent(token) or heads
         out: list[Entity] = []
         for head in heads:
-            listed = self._listed(head)
+            listed = self._listed(head) or self._loyal_to(head)
             if listed:  # "jihadists like Hurras al-Deen and Ansar al-Islam"
                 out.extend(e for e in listed if e not in out)
                 continue
@@ -333,6 +333,28 @@ class Antecedents:
                             ent = self.at(tok.idx, tok.idx + len(tok))
                             if ent is not None and ent not in out:
                                 out.append(ent)
+        return out
+
+    def _loyal_to(self, head: Token) -> list[Entity]:
+        """The groups a group noun is said to answer to: "militants loyal to X",
+        "jihadist groups linked to X and Y" (``allegiance_words``)."""
+        if head.pos_ != "NOUN" or "armed_group" not in self.lexicons.descriptions.get(
+                head.lemma_.casefold(), ()):
+            return []
+        out: list[Entity] = []
+        for word in head.children:
+            if word.dep_ not in ("amod", "acl") or word.lower_ not in \
+                    self.lexicons.allegiance_words:
+                continue
+            for prep in word.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("to", "with"):
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            for tok in (pobj, *_conjuncts(pobj)):
+                                ent = self.at(tok.idx, tok.idx + len(tok))
+                                if ent is not None and ent.type == "armed_group" \
+                                        and ent not in out:
+                                    out.append(ent)
         return out
 
     def _named_in_phrase(self, head: Token) -> Entity | None:

@@ -23,6 +23,8 @@ PLACES = ("place", "state")
 CONFIDENCE = {"role": 0.8, "hyphen": 0.8, "verb": 0.7, "location": 0.6}
 ROLE_PREPS = ("of", "at", "for", "with", "in", "from")
 MAX_CLIMB = 6
+DOER_PREPS = ("of", "for", "from", "with")
+"""Prepositions after which a gerund's doer is the verb's object ("accused X of")."""
 _HEDGE_REACH = 10  # tokens around the two names in which a hedge counts
 
 
@@ -142,9 +144,21 @@ class RelationContext:
                     subjects.extend(self.entities(c, types))
             if not subjects and v.dep_ in ("acl", "relcl"):
                 subjects = self.entities(v.head, types)
+            if not subjects and v.dep_ == "pcomp":
+                subjects = self._object_doers(v, types)
             if subjects:
                 return subjects
         return []
+
+    def _object_doers(self, verb: Token, types: tuple[str, ...]) -> list[Entity]:
+        """"accused Pakistan of giving assistance", "blamed India for arming": a
+        gerund after a preposition of a verb with a direct object is what that
+        object does."""
+        prep = verb.head
+        if prep.lower_ not in DOER_PREPS or prep.head.pos_ != "VERB":
+            return []
+        return [e for c in prep.head.children if c.dep_ == "dobj"
+                for e in self.entities(c, types)]
 
     def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
         """Direct objects of a verb and of its complement ("fighting to overthrow X");

@@ -66,6 +66,7 @@ def locations(ctx: RelationContext, sent: Span) -> None:
     passive ("Idlib is held by HTS") goes to the agent.
     """
     place_nouns = set(ctx.cue("operates_in", "place_nouns")) | ctx.shapes.place_admin_words
+    support = set(ctx.cue("allied_with", "support_nouns"))
     for tok in sent:
         head = tok
         # "in Iraq and Syria", "in the Idlib region", "in the town Bulamarer": climb to
@@ -80,8 +81,9 @@ def locations(ctx: RelationContext, sent: Span) -> None:
             continue
         if head.head.lower_ == "from" and head.head.head.pos_ in ("NOUN", "PROPN"):
             continue  # "troops from Uganda": where people come from, not a front
-        if head.head.lower_ == "of" and head.head.head.lower_ in ctx.relational_nouns:
-            continue  # "an ally of Iran": a side, not a place
+        if head.head.lower_ == "of" and (head.head.head.lower_ in ctx.relational_nouns
+                                         or head.head.head.lemma_.casefold() in support):
+            continue  # "an ally of Iran", "the help of Iran": a side, not a place
         place = ctx.ants.at(tok.idx, tok.idx + len(tok))
         if place is None or place.type not in PLACES or _in_hyphen_compound(ctx, tok):
             continue

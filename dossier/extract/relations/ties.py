@@ -98,9 +98,12 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                     ctx.add(a, "adversary_of", b, sent, "verb")
     against(ctx, sent)
     relational_nouns(ctx, sent)
+    backing(ctx, sent)
     noun_frames(ctx, sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "support_nouns")), ("to", "for"),
                      "allied_with")
+    # "cooperation with the police", "an alliance with the Taliban"
+    noun_frames(ctx, sent, set(ctx.cue("allied_with", "nouns")), ("with",), "allied_with")
     # "Sweden ... as part of the US-led coalition"
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "membership_nouns")), ("of",),
                 "allied_with", target_types=("organization", "armed_group"))
@@ -167,6 +170,33 @@ def _compound_owner(ctx: RelationContext, word: Token) -> list[Entity]:
         return []
     state = ctx.ants.before(word.idx, ("state",))
     return [state] if state is not None else []
+
+
+def backing(ctx: RelationContext, sent: Span) -> None:
+    """Help named by a noun under a preposition: "seized the city with the help of
+    Iran", "gathered with Turkish backing", "with support from Russia" (the
+    helper backs the clause's subjects); "attacks in support of IS" (the
+    subjects back the one supported)."""
+    nouns = set(ctx.cue("allied_with", "support_nouns"))
+    for noun in sent:
+        if noun.pos_ != "NOUN" or noun.dep_ != "pobj" \
+                or noun.lemma_.casefold() not in nouns:
+            continue
+        prep = noun.head
+        named = [e for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                 for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
+        verb = ctx.clause_verb(prep)
+        subjects = ctx.clause_subjects(verb, OWNERS) if verb is not None else []
+        if prep.lower_ in ("with", "under"):
+            named += [e for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+                      for e in ctx.entities(c, ACTORS)]
+            for s in subjects:
+                for helper in named:
+                    ctx.add(s, "allied_with", helper, sent, "verb")
+        elif prep.lower_ == "in":
+            for s in subjects:
+                for o in named:
+                    ctx.add(s, "allied_with", o, sent, "verb")
 
 
 def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
