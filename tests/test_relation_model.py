@@ -149,6 +149,14 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
      "Reuters", "BBC", "allied_with"),
     # a helper named after "the help of" is a side, not a place
     ("The Houthis seized Sanaa with the help of Iran.", "Houthis", "Iran", "operates_in"),
+    # "the government and its ally": the government's, not the dateline agency's
+    ("BEIRUT (Reuters) - Dozens were wounded in Syria's Aleppo in an attack which the "
+     "government and its ally, Russia, blamed on insurgents.", "Reuters", "Russia",
+     "allied_with"),
+    # "government supporters" are the story's state's, not the last state named
+    ("Syria says the rebels must go. Syria has said so. Eastern Ghouta is in a deal agreed "
+     "by rebel ally Turkey and government supporters Iran and Russia.", "Turkey", "Iran",
+     "allied_with"),
     # the accuser is not the one accused of helping
     ("Afghan officials and Pakistan accused India of supporting the Baloch Liberation Army.",
      "Pakistan", "Baloch Liberation Army", "allied_with"),
@@ -187,6 +195,12 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
     ("The Armed Forces of the Philippines promised full military cooperation with the "
      "Philippine National Police.", "Armed Forces of the Philippines",
      "Philippine National Police", "allied_with"),
+    ("BEIRUT (Reuters) - Dozens were wounded in Syria's Aleppo in an attack which the "
+     "government and its ally, Russia, blamed on insurgents.", "Syria", "Russia",
+     "allied_with"),
+    ("Syria says the rebels must go. Syria has said so. Eastern Ghouta is in a deal agreed "
+     "by rebel ally Turkey and government supporters Iran and Russia.", "Syria", "Iran",
+     "allied_with"),
     # "accused X of V-ing": X does it
     ("Afghan officials accused Pakistan of giving assistance to the Taliban.", "Pakistan",
      "Taliban", "allied_with"),

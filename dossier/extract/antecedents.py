@@ -116,6 +116,20 @@ class Antecedents:
                     and not any(s <= start < e for s, e in outside):
                 yield start, end, ent
 
+    def most_named_before(self, offset: int, types: Iterable[str]) -> Entity | None:
+        """The entity of ``types`` named most often before ``offset`` (the latest
+        of those named equally often): the one the story is about so far."""
+        wanted = set(types)
+        counts: dict[str, tuple[int, int]] = {}
+        for start, _, ent_id in self.mentions:
+            if start >= offset:
+                break
+            if self.by_id[ent_id].type in wanted:
+                counts[ent_id] = (counts.get(ent_id, (0, 0))[0] + 1, start)
+        if not counts:
+            return None
+        return self.by_id[max(counts, key=lambda i: counts[i])]
+
     def only_one_before(self, offset: int, types: Iterable[str], sentences: int = 1,
                         outside: Sequence[tuple[int, int]] = ()) -> Entity | None:
         """The one entity of ``types`` mentioned in the sentence holding ``offset`` (up
@@ -183,6 +197,8 @@ class Antecedents:
                 # word between) is that name's; otherwise the entity in focus.
                 close = self.doc[token.i - 2]
                 near = self.at(close.idx, token.idx)
+                if near is None and close.pos_ == "NOUN" and close.dep_ != "poss":
+                    near = self.resolve(close)  # "the government and its ally"
                 if near is not None and near.type in types:
                     return near
             return self.before(token.idx, types, outside)

@@ -147,8 +147,12 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         # "Archbishop Laurent Lompo", "Isulan Mayor Marites Pallasigue": whatever
         # the model's label, a title before a name makes the name a person's.
         return _mention(titled, "person", "model")
-    if len(span) == 1 and _title_before(span, shapes):
-        type_ = "person"  # "Mr Clarke", whatever label the model gave "Clarke"
+    if _title_before(span, shapes) and (len(span) == 1 or (
+            type_ == "organization" and len(span) <= 3
+            and all(t.pos_ == "PROPN" for t in span) and not _names_a_body(span[-1], shapes))):
+        # "Mr Clarke", "Sheikh Haibatullah Akhunzada": whatever label the model
+        # gave the name after the title
+        type_ = "person"
     if span[0].text in shapes.person_name_openers and len(span) > 1 \
             and not _armed_group_shape(span, shapes):
         type_ = "person"  # "Abu Turaife"

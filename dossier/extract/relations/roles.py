@@ -80,9 +80,8 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
                     ctx.nested.update(e.id for e in found)
                 out.extend(found)
         elif child.dep_ in ("compound", "poss", "nmod", "amod"):
-            ent = ctx.entity(child, ACTORS)
-            if ent is not None:
-                out.append(ent)
+            # "Abu Sayyaf and Islamic State leader X": each body listed before
+            out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
     return out
 
 

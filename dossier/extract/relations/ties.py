@@ -161,14 +161,14 @@ OWNERS = ACTORS + ("person",)
 def _compound_owner(ctx: RelationContext, word: Token) -> list[Entity]:
     """The side a noun modifier names before a relational noun: a name ("Iran
     ally"), or the state a government word stands for ("Syrian government ally",
-    "regime ally": the state the document is about)."""
+    "regime ally": the state the story is about, named most so far)."""
     found = ctx.entities(word, OWNERS)
     if found or word.pos_ != "NOUN":
         return found
     types = ctx.lexicons.descriptions.get(word.lower_, ())
     if "state" not in types:
         return []
-    state = ctx.ants.before(word.idx, ("state",))
+    state = ctx.ants.most_named_before(word.idx, ("state",))
     return [state] if state is not None else []
 
 
