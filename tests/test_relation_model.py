@@ -100,6 +100,16 @@ def test_the_model_adds_no_tie_contrary_to_the_rules_reading():
     both = [(pair, "allied_with", 0.4), (pair, "adversary_of", 0.8)]
     assert [r.predicate for r in as_relations(doc, both, lexicons, [], "model:test")] \
         == ["adversary_of"]
+    # a one-way tie the model reads both ways keeps its likelier direction only, and
+    # none against the rules' direction
+    back = next(c for c in candidates(doc, antecedents)
+                if (c.subject.id, c.object.id) == (pair.object.id, pair.subject.id))
+    two_ways = [(pair, "affiliate_of", 0.4), (back, "affiliate_of", 0.7)]
+    kept = as_relations(doc, two_ways, lexicons, [], "model:test")
+    assert [(r.subject, r.object) for r in kept] == [(back.subject.id, back.object.id)]
+    ruled = Relation(pair.subject.id, "affiliate_of", pair.object.id, pair.evidence, None,
+                     0.7, False, by="rule:role")
+    assert as_relations(doc, [(back, "affiliate_of", 0.9)], lexicons, [ruled], "m") == []
 
 
 # --- the shipped model -------------------------------------------------------------
@@ -157,6 +167,15 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     ("Syria says the rebels must go. Syria has said so. Eastern Ghouta is in a deal agreed "
      "by rebel ally Turkey and government supporters Iran and Russia.", "Turkey", "Iran",
      "allied_with"),
+    # a singular title names the one name it stands before, not the names listed with it
+    ("Russia and Iran sent envoys. Erdogan met Russian President Vladimir Putin and "
+     "Iranian President Hassan Rouhani.", "Hassan Rouhani", "Russia", "leader_of"),
+    # a deputy is no leader
+    ("Ustadz Hud Limaya, deputy commander of the Moro Islamic Liberation Front, spoke.",
+     "Hud Limaya", "Moro Islamic Liberation Front", "leader_of"),
+    # blaming a side is no hostility (blaming an attack on it is)
+    ("The OPCW also blamed Islamic State for using mustard gas.", "OPCW", "Islamic State",
+     "adversary_of"),
     # the accuser is not the one accused of helping
     ("Afghan officials and Pakistan accused India of supporting the Baloch Liberation Army.",
      "Pakistan", "Baloch Liberation Army", "allied_with"),
@@ -201,6 +220,15 @@ def test_no_relation_where_the_text_states_none(text, a, b, absent):
     ("Syria says the rebels must go. Syria has said so. Eastern Ghouta is in a deal agreed "
      "by rebel ally Turkey and government supporters Iran and Russia.", "Syria", "Iran",
      "allied_with"),
+    # a lesser role under a leader noun: a member, one who works for a body
+    ("Ustadz Hud Limaya, deputy commander of the Moro Islamic Liberation Front, spoke.",
+     "Hud Limaya", "Moro Islamic Liberation Front", "member_of"),
+    ("Amnesty International's Nigeria director, Osai Ojigho, said the abduction was one "
+     "of many.", "Osai Ojigho", "Amnesty International", "works_for"),
+    ("Arvin Encinas, spokesperson for the 6th Infantry Division, also blamed the attack on "
+     "the BIFF.", "6th Infantry Division", "BIFF", "adversary_of"),
+    ("An interior ministry spokesman blamed the Haqqani network, a militant group "
+     "affiliated with the Taliban.", "Haqqani network", "Taliban", "affiliate_of"),
     # "accused X of V-ing": X does it
     ("Afghan officials accused Pakistan of giving assistance to the Taliban.", "Pakistan",
      "Taliban", "allied_with"),

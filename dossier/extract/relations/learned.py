@@ -108,11 +108,15 @@ def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons
     known |= {(r.object, r.predicate, r.subject) for r in rule_relations
               if r.predicate in symmetric}
     likeliest: dict[tuple[frozenset[str], str], float] = {}
+    backwards: dict[tuple[str, str, str], float] = {}
     for candidate, predicate, probability in decided:
         pair = frozenset((candidate.subject.id, candidate.object.id))
         for other in CONTRARY.get(predicate, ()):
             key = (pair, other)
             likeliest[key] = max(likeliest.get(key, 0.0), probability)
+        if predicate not in symmetric:
+            key = (candidate.object.id, predicate, candidate.subject.id)
+            backwards[key] = max(backwards.get(key, 0.0), probability)
     out = []
     for candidate, predicate, probability in decided:
         a, b = candidate.subject.id, candidate.object.id
@@ -120,6 +124,8 @@ def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons
             continue
         if likeliest.get((frozenset((a, b)), predicate), 0.0) > probability:
             continue  # a contrary reading of the same pair is likelier
+        if backwards.get((a, predicate, b), 0.0) > probability or (b, predicate, a) in known:
+            continue  # the same tie the other way round is likelier, or the rules' reading
         if predicate in CONTRARY and any(
                 (x, other, y) in known for other in CONTRARY[predicate]
                 for x, y in ((a, b), (b, a))):

@@ -54,8 +54,13 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
         if verb is not None:
             return ctx.clause_subjects(verb, ("person",))
     out = []
+    plural = noun.tag_ in ("NNS", "NNPS")
     for tok in candidates:
-        for ent in ctx.entities(tok, ("person", "armed_group")):
+        # "BIFF commanders X, Y and Z": each; "Russian President Putin and Iranian
+        # President Rouhani": the one the singular title stands before.
+        found = ctx.entities(tok, ("person", "armed_group")) if plural else \
+            [e for e in [ctx.entity(tok, ("person", "armed_group"))] if e is not None]
+        for ent in found:
             if ent not in out:
                 out.append(ent)
     return out
@@ -82,6 +87,9 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
         elif child.dep_ in ("compound", "poss", "nmod", "amod"):
             # "Abu Sayyaf and Islamic State leader X": each body listed before
             out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
+    if any(e.type != "state" for e in out):
+        # "Amnesty International's Nigeria director": the state is the scope
+        out = [e for e in out if e.type != "state"]
     return out
 
 
@@ -96,6 +104,8 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
         return None
     nested = body.id in ctx.nested
     if words & roles["leader_of"] and not nested:
+        if _narrowed(ctx, noun, body):  # "deputy commander", "East Java chief"
+            return "member_of" if body.type == "armed_group" else "works_for"
         return "leader_of"
     if body.type == "organization" and not nested and words & set(ctx.cue(
             "leader_of", "organization_nouns")):
@@ -105,6 +115,23 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
     if body.type == "organization" and words & roles["works_for"]:
         return "works_for"
     return None
+
+
+def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
+    """True when a word before a leader noun makes the role a lesser one in
+    ``body``: a deputy's, a unit's, a region's ("deputy commander", "cell
+    leader", "East Java chief", "Amnesty's Nigeria director";
+    ``narrowing_words`` in ``vocab/relations.yaml``)."""
+    narrowing = set(ctx.cue("leader_of", "narrowing_words"))
+    for child in noun.children:
+        if child.dep_ not in ("amod", "compound", "nmod") or child.i > noun.i:
+            continue
+        if child.lower_.rstrip("-") in narrowing:
+            return True
+        place = ctx.ants.at(child.idx, child.idx + len(child))
+        if place is not None and place.type in ("place", "state") and place.id != body.id:
+            return True
+    return False
 
 
 def led_by(ctx: RelationContext, sent: Span) -> None:
@@ -140,8 +167,14 @@ def pledges(ctx: RelationContext, sent: Span) -> None:
                              r"(?:allegiance|loyalty|fealty)\s+to\b", sent.text, re.I):
         start = sent.start_char + match.start()
         end = sent.start_char + match.end()
-        after = ctx.ants.in_span(end, min(sent.end_char, end + 80), ACTORS)
-        before = ctx.ants.in_span(sent.start_char, start, ("armed_group", "person"))
+        verb = ctx.doc.char_span(start, end, alignment_mode="expand")[0]
+        to = ctx.doc.char_span(end - 2, end, alignment_mode="expand")[-1]
+        # The parse where it holds ("the Al-Qaeda-linked Support Group": the group,
+        # not the name in its modifier), else the nearest names around the words.
+        after = [e for t in to.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)] \
+            or ctx.ants.in_span(end, min(sent.end_char, end + 80), ACTORS)[:1]
+        before = ctx.clause_subjects(verb, ("armed_group", "person")) \
+            or ctx.ants.in_span(sent.start_char, start, ("armed_group", "person"))[-1:]
         child = before[0] if before else ctx.ants.before(start, ("armed_group",))
         if not after or child is None:
             continue
@@ -163,11 +196,14 @@ def affiliations(ctx: RelationContext, sent: Span) -> None:
             continue
         targets = [e for p in tok.children if p.lower_ in ("with", "to")
                    for o in p.children if o.dep_ == "pobj" for e in ctx.entities(o, ACTORS)]
+
+        def named(token: Token) -> list[Entity]:
+            # "a group affiliated with X" stands for X elsewhere; here it is the other side
+            return [e for e in ctx.entities(token, GROUPS) if e not in targets]
         holder = tok.head
-        while holder.dep_ == "appos" and holder.head.i != holder.i \
-                and not ctx.entities(holder, GROUPS):
+        while holder.dep_ == "appos" and holder.head.i != holder.i and not named(holder):
             holder = holder.head
-        holders = ctx.entities(holder, GROUPS) or ctx.clause_subjects(tok, GROUPS)
+        holders = named(holder) or ctx.clause_subjects(tok, GROUPS)
         predicate = "affiliate_of" if tok.lower_ == "affiliated" else "allied_with"
         for h in holders:
             for t in targets:

@@ -21,6 +21,7 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
     splinter_verbs = set(ctx.cue("splinter_of", "verbs"))
     lowered = sent.text.casefold()
     expulsion = set(ctx.cue("adversary_of", "expulsion_verbs"))
+    accusing = set(ctx.cue("adversary_of", "accusation_verbs"))
     particles = set(ctx.cue("adversary_of", "expulsion_particles"))
     for verb in sent:
         if verb.pos_ not in ("VERB", "AUX"):
@@ -45,8 +46,9 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                              for p in d.children if p.dep_ == "prep" and p.lower_ == "on"
                              for t in p.children if t.dep_ == "pobj"
                              for e in ctx.entities(t, ACTORS)]
-                targets = ctx.clause_objects(verb) + preps.get("with", []) \
-                    + preps.get("on", []) + on_object
+                targets = preps.get("on", []) + on_object
+                if lemma not in accusing:  # "blamed X for …" accuses X; it is no attack
+                    targets = ctx.clause_objects(verb) + preps.get("with", []) + targets
                 insurgent = {lemma} | {c.lemma_.casefold() for c in verb.children
                                        if c.dep_ == "xcomp"}
                 on_ground = bool(insurgent & set(ctx.cue("operates_in", "insurgency_verbs")))
