@@ -66,6 +66,30 @@ def test_candidates_keep_the_span_that_links_them():
                and c.subject.name == "Al-Shabaab" for c in found)
 
 
+def test_the_model_sees_what_the_rules_tie_each_side_to_elsewhere():
+    """A person the rules make an analyst at one body is seldom a member of the group
+    named beside them: the model's features say so."""
+    from dossier import vocabulary
+    from dossier.extract.relations import relations
+    from dossier.extract.relations.features import tied_elsewhere
+
+    text = ("Sam Heller, an analyst at the International Crisis Group, said Hayat Tahrir "
+            "al-Sham would not leave Idlib.")
+    doc = load_nlp()(text)
+    antecedents = resolver(doc, entities_of(doc))
+    vocab = vocabulary.load()
+    ruled = relations(doc, antecedents, vocab.lexicons, vocab.shapes)
+    assert any(r.predicate == "works_for" for r in ruled), ruled
+    pair = next(c for c in candidates(doc, antecedents)
+                if (c.subject.name, c.object.name) == ("Sam Heller", "Hayat Tahrir al-Sham"))
+    assert "subject_ruled=works_for|person>armed_group" in tied_elsewhere(pair, ruled)
+    # the pair's own tie is the rules' vote, not a tie elsewhere
+    own = next(c for c in candidates(doc, antecedents)
+               if (c.subject.name, c.object.name) == ("Sam Heller", "International Crisis Group"))
+    assert not any(f.startswith("subject_ruled=works_for")
+                   for f in tied_elsewhere(own, [r for r in ruled if r.predicate == "works_for"]))
+
+
 def test_a_pair_named_in_two_sentences_is_two_candidates():
     text = ("The Taliban met officials from Qatar in Doha. Later the Taliban thanked Qatar "
             "for its support.")

@@ -164,6 +164,22 @@ def dense(candidate: Candidate, doc: Doc) -> np.ndarray:
     return out
 
 
+def tied_elsewhere(candidate: Candidate, relations: list[Relation]) -> list[str]:
+    """What the rules make each side of the pair to some third entity: a person
+    the rules make an analyst at one body is seldom a member of another."""
+    types = f"{candidate.subject.type}>{candidate.object.type}"
+    pair = {candidate.subject.id, candidate.object.id}
+    out = set()
+    for r in relations:
+        if {r.subject, r.object} & pair and not {r.subject, r.object} >= pair:
+            for side, entity in (("subject", candidate.subject), ("object", candidate.object)):
+                if r.subject == entity.id:
+                    out.add(f"{side}_ruled={r.predicate}|{types}")
+                elif r.object == entity.id:
+                    out.add(f"{side}_ruled_by={r.predicate}|{types}")
+    return sorted(out)
+
+
 def rule_votes(relations: list[Relation]) -> dict[tuple[str, str], set[str]]:
     """(subject id, object id) → predicates the rules found (symmetric ones both ways)."""
     symmetric = schema.load().symmetric

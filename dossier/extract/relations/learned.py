@@ -18,7 +18,7 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.relations.candidates import Candidate, candidates
 from dossier.extract.relations.context import hedged, since
 from dossier.extract.linear import LinearModel, packaged
-from dossier.extract.relations.features import dense, rule_votes, sparse
+from dossier.extract.relations.features import dense, rule_votes, sparse, tied_elsewhere
 from dossier.model import Relation
 from dossier.vocabulary import Lexicons
 
@@ -46,7 +46,8 @@ def shipped() -> LinearModel | None:
 def featurize(doc: Doc, found: list[Candidate], lexicons: Lexicons,
               rule_relations: list[Relation]) -> list[tuple[list[str], np.ndarray]]:
     votes = rule_votes(rule_relations)
-    return [(sparse(c, doc, lexicons, votes), dense(c, doc)) for c in found]
+    return [(sparse(c, doc, lexicons, votes) + tied_elsewhere(c, rule_relations),
+             dense(c, doc)) for c in found]
 
 
 def decide(model: LinearModel, found: list[Candidate], probabilities: np.ndarray,
