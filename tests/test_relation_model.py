@@ -197,9 +197,6 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # a deputy is no leader
     ("Ustadz Hud Limaya, deputy commander of the Moro Islamic Liberation Front, spoke.",
      "Hud Limaya", "Moro Islamic Liberation Front", "leader_of"),
-    # blaming a side is no hostility (blaming an attack on it is)
-    ("The OPCW also blamed Islamic State for using mustard gas.", "OPCW", "Islamic State",
-     "adversary_of"),
     # the accuser is not the one accused of helping
     ("Afghan officials and Pakistan accused India of supporting the Baloch Liberation Army.",
      "Pakistan", "Baloch Liberation Army", "allied_with"),
@@ -207,6 +204,14 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
 def test_no_relation_where_the_text_states_none(text, a, b, absent):
     record = record_of(text)
     assert absent not in ties(record, a, b), record.relations
+
+
+def test_blaming_a_side_is_no_hostility_to_the_rules():
+    """"Blamed X for …" accuses X (the model, reading other words, may still weigh in);
+    "blamed the attack on X" makes the two sides enemies."""
+    record = record_of("The OPCW also blamed Islamic State for using mustard gas.")
+    assert not [r for r in record.relations
+                if r.predicate == "adversary_of" and r.by.startswith("rule:")], record.relations
 
 
 @pytest.mark.parametrize("text, a, b, predicate", [
