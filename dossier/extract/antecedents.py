@@ -340,16 +340,7 @@ class Antecedents:
         "militants such as X", "several factions, including X"."""
         if head.pos_ != "NOUN":
             return []
-        out: list[Entity] = []
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("like", "including", "as"):
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        for tok in (pobj, *_conjuncts(pobj)):
-                            ent = self.at(tok.idx, tok.idx + len(tok))
-                            if ent is not None and ent not in out:
-                                out.append(ent)
-        return out
+        return self._named_after(head, ("like", "including", "as"))
 
     def _loyal_to(self, head: Token) -> list[Entity]:
         """The groups a group noun is said to answer to: "militants loyal to X",
@@ -359,18 +350,23 @@ class Antecedents:
             return []
         out: list[Entity] = []
         for word in head.children:
-            if word.dep_ not in ("amod", "acl") or word.lower_ not in \
-                    self.lexicons.allegiance_words:
-                continue
-            for prep in word.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("to", "with"):
-                    for pobj in prep.children:
-                        if pobj.dep_ == "pobj":
-                            for tok in (pobj, *_conjuncts(pobj)):
-                                ent = self.at(tok.idx, tok.idx + len(tok))
-                                if ent is not None and ent.type == "armed_group" \
-                                        and ent not in out:
-                                    out.append(ent)
+            if word.dep_ in ("amod", "acl") and word.lower_ in self.lexicons.allegiance_words:
+                out.extend(e for e in self._named_after(word, ("to", "with"))
+                           if e.type == "armed_group" and e not in out)
+        return out
+
+    def _named_after(self, word: Token, prepositions: tuple[str, ...]) -> list[Entity]:
+        """The entities named as objects of ``word``'s ``prepositions``, each
+        conjunct counted ("like X and Y"), once each in text order."""
+        out: list[Entity] = []
+        for prep in word.children:
+            if prep.dep_ == "prep" and prep.lower_ in prepositions:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        for tok in (pobj, *_conjuncts(pobj)):
+                            ent = self.at(tok.idx, tok.idx + len(tok))
+                            if ent is not None and ent not in out:
+                                out.append(ent)
         return out
 
     def _named_in_phrase(self, head: Token) -> Entity | None:

@@ -150,7 +150,7 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     if _title_before(span, shapes) and (len(span) == 1 or (
             type_ == "organization" and len(span) <= 3
             and all(t.pos_ == "PROPN" for t in span) and not _names_a_body(span[-1], shapes))):
-        # "Mr Clarke", "Sheikh Haibatullah Akhunzada": whatever label the model
+        # "Mr Clarke", "Sheikh Omar Bakri Hassan": whatever label the model
         # gave the name after the title
         type_ = "person"
     if span[0].text in shapes.person_name_openers and len(span) > 1 \

@@ -4,9 +4,10 @@ Sparse features (strings, hashed into a fixed number of columns so the model
 has a fixed size): the two entity types, the link, the distance, the words
 between and around the two mentions (lemmas, alone and with the types), the
 dependency path between them, cue-lexicon hits (``vocab/relations.yaml``),
-hedges, and the rules' own votes for the pair. Dense features: the spaCy model's
-contextual token vectors (``doc.tensor``, the tok2vec output) averaged over the
-subject, the object and the words between.
+hedges, the rules' own votes for the pair and what they tie each side to
+elsewhere. Dense features: the spaCy model's contextual token vectors
+(``doc.tensor``, the tok2vec output) averaged over the subject, the object and
+the words between.
 """
 from __future__ import annotations
 

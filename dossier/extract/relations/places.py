@@ -129,7 +129,7 @@ def locations(ctx: RelationContext, sent: Span) -> None:
 
 
 def _enclosing_places(ctx: RelationContext, sent: Span) -> None:
-    """"in Patikul, Sulu", "in Cirebon, West Java": a place written right after
+    """"in Lamu, Kenya", "in a village near Gao, Mali": a place written right after
     a place, a comma between, is where that place lies (or the next in a list);
     a group there operates in it too, whatever head the parser gave it."""
     mentions = [(s, e, ent) for s, e, ent in ctx.ants.mentions_in(sent.start_char, sent.end_char)

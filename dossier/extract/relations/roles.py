@@ -56,8 +56,8 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
     out = []
     plural = noun.tag_ in ("NNS", "NNPS")
     for tok in candidates:
-        # "BIFF commanders X, Y and Z": each; "Russian President Putin and Iranian
-        # President Rouhani": the one the singular title stands before.
+        # "the group's commanders X, Y and Z": each; "French President A and Chadian
+        # President B": only the one the singular title stands before.
         found = ctx.entities(tok, ("person", "armed_group")) if plural else \
             [e for e in [ctx.entity(tok, ("person", "armed_group"))] if e is not None]
         for ent in found:
@@ -88,7 +88,7 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
             # "Abu Sayyaf and Islamic State leader X": each body listed before
             out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
     if any(e.type != "state" for e in out):
-        # "Amnesty International's Nigeria director": the state is the scope
+        # "Oxfam's Chad director": the state is the director's scope, not a body
         out = [e for e in out if e.type != "state"]
     return out
 
@@ -104,7 +104,7 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
         return None
     nested = body.id in ctx.nested
     if words & roles["leader_of"] and not nested:
-        if _narrowed(ctx, noun, body):  # "deputy commander", "East Java chief"
+        if _narrowed(ctx, noun, body):  # "deputy commander", "Kivu chief"
             return "member_of" if body.type == "armed_group" else "works_for"
         return "leader_of"
     if body.type == "organization" and not nested and words & set(ctx.cue(
@@ -120,7 +120,7 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
 def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
     """True when a word before a leader noun makes the role a lesser one in
     ``body``: a deputy's, a unit's, a region's ("deputy commander", "cell
-    leader", "East Java chief", "Amnesty's Nigeria director";
+    leader", "the group's Kivu chief", "Oxfam's Chad director";
     ``narrowing_words`` in ``vocab/relations.yaml``)."""
     narrowing = set(ctx.cue("leader_of", "narrowing_words"))
     for child in noun.children:
