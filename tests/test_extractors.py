@@ -639,6 +639,12 @@ def test_portfolio_before_title_is_no_entity():
     assert any(e.name == "Luis Carlos Villegas" for e in record.entities)
 
 
+def test_portfolio_closing_a_title_is_no_entity():
+    record = record_of("Secretary of State Mike Pompeo met the Minister of Defence in Amman.")
+    assert [e.name for e in record.entities if e.type in ("organization", "armed_group")] == []
+    assert any(e.name == "Mike Pompeo" and e.type == "person" for e in record.entities)
+
+
 @pytest.mark.parametrize("text", [
     "The BIFF split into three factions, each with about 60 fighters.",
     "The death toll has risen to about 170 Afghans and 13 U.S. service members.",

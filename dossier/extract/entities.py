@@ -139,6 +139,10 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
     if type_ == "organization" and len(span) == 1 and span.text in shapes.portfolios \
             and span.end < len(span.doc) and _is_title(span.doc[span.end], shapes):
         return None  # a portfolio in a title: "Defense Minister Luis Carlos Villegas"
+    if type_ == "organization" and len(span) == 1 and span.text in shapes.portfolios \
+            and span.start >= 2 and span.doc[span.start - 1].lower_ == "of" \
+            and _is_title(span.doc[span.start - 2], shapes):
+        return None  # a portfolio in a title: "Secretary of State", "Minister of Defence"
     if type_ in ("person", "organization") and span.end < len(span.doc) \
             and span.doc[span.end].lower_ in shapes.facility_nouns:
         return None  # "the Weheliye hotel": part of a facility's name
