@@ -136,13 +136,8 @@ def _typed(ent: Span, shapes: Shapes, states: set[str], spellings: dict[str, str
         return None
     if all(_is_title(t, shapes) or t.is_punct for t in span):
         return None  # a bare rank or honorific ("Sgt", "Supt.")
-    if type_ == "organization" and len(span) == 1 and span.text in shapes.portfolios \
-            and span.end < len(span.doc) and _is_title(span.doc[span.end], shapes):
-        return None  # a portfolio in a title: "Defense Minister Luis Carlos Villegas"
-    if type_ == "organization" and len(span) == 1 and span.text in shapes.portfolios \
-            and span.start >= 2 and span.doc[span.start - 1].lower_ == "of" \
-            and _is_title(span.doc[span.start - 2], shapes):
-        return None  # a portfolio in a title: "Secretary of State", "Minister of Defence"
+    if type_ == "organization" and _portfolio_in_title(span, shapes):
+        return None  # "Defense Minister Luis Carlos Villegas", "Secretary of State"
     if type_ in ("person", "organization") and span.end < len(span.doc) \
             and span.doc[span.end].lower_ in shapes.facility_nouns:
         return None  # "the Weheliye hotel": part of a facility's name
@@ -285,6 +280,18 @@ def _names_a_body(last: Token, shapes: Shapes) -> bool:
 
 def _is_title(token: Token, shapes: Shapes) -> bool:
     return shapes.is_title(token.text)
+
+
+def _portfolio_in_title(span: Span, shapes: Shapes) -> bool:
+    """A lone portfolio word that opens a title ("Defense Minister X") or closes
+    one ("Secretary of State X", "the Minister of Defence")."""
+    if len(span) != 1 or span.text not in shapes.portfolios:
+        return False
+    doc = span.doc
+    opens = span.end < len(doc) and _is_title(doc[span.end], shapes)
+    closes = span.start >= 2 and doc[span.start - 1].lower_ == "of" \
+        and _is_title(doc[span.start - 2], shapes)
+    return opens or closes
 
 
 def _person_after_title(span: Span, shapes: Shapes) -> Span | None:

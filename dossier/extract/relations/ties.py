@@ -187,18 +187,15 @@ def backing(ctx: RelationContext, sent: Span) -> None:
         prep = noun.head
         named = [e for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
                  for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
-        verb = ctx.clause_verb(prep)
-        subjects = ctx.clause_subjects(verb, OWNERS) if verb is not None else []
-        if prep.lower_ in ("with", "under"):
+        if prep.lower_ in ("with", "under"):  # "with Turkish backing": the helper
             named += [e for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")
                       for e in ctx.entities(c, ACTORS)]
-            for s in subjects:
-                for helper in named:
-                    ctx.add(s, "allied_with", helper, sent, "verb")
-        elif prep.lower_ == "in":
-            for s in subjects:
-                for o in named:
-                    ctx.add(s, "allied_with", o, sent, "verb")
+        elif prep.lower_ != "in":  # "in support of X": the one helped
+            continue
+        verb = ctx.clause_verb(prep)
+        for s in ctx.clause_subjects(verb, OWNERS) if verb is not None else ():
+            for other in named:  # allied_with is symmetric: helper and helped alike
+                ctx.add(s, "allied_with", other, sent, "verb")
 
 
 def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
