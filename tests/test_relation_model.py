@@ -200,6 +200,12 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # the accuser is not the one accused of helping
     ("Afghan officials and Pakistan accused India of supporting the Baloch Liberation Army.",
      "Pakistan", "Baloch Liberation Army", "allied_with"),
+    # those a verb of help helps to fight are no allies
+    ("Kenya has helped battle al-Shabaab in Somalia since 2011.", "Kenya", "al-Shabaab",
+     "allied_with"),
+    # killing members of a force makes no member of it
+    ("Boko Haram fighters stormed a base near Maiduguri, killing six members of the "
+     "Nigerian army.", "Boko Haram", "Nigerian army", "allied_with"),
 ])
 def test_no_relation_where_the_text_states_none(text, a, b, absent):
     record = record_of(text)
@@ -275,6 +281,23 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Philippine troops", "Maute", "adversary_of"),
     ("The Shabaab was pushed out of Kismayo by Kenyan troops in 2012.", "Shabaab",
      "Kenyan troops", "adversary_of"),
+    # belonging to a coalition, and a coalition "against" a side
+    ("Denmark is a member of the US-led international coalition, officials said.",
+     "Denmark", "US-led international coalition", "allied_with"),
+    ("Norway trains Iraqi soldiers as part of the US-led coalition.", "Norway",
+     "US-led coalition", "allied_with"),
+    ("Aid came from the US-led coalition against the Islamic State group.",
+     "US-led coalition", "Islamic State", "adversary_of"),
+    # a person named right after a role noun, however parsed; a rank is a role too
+    ("Helmand provincial council member Abdul Majid Akhund said the road was closed.",
+     "Abdul Majid Akhund", "Helmand provincial council", "works_for"),
+    ("Kenyan army captain Peter Mwangi told reporters the convoy was hit.", "Peter Mwangi",
+     "Kenyan army", "works_for"),
+    ("Nigerian Police Chief Inspector-General Ibrahim Idris spoke to reporters.",
+     "Ibrahim Idris", "Nigerian Police", "leader_of"),
+    # a person "of" a body, with no role noun between
+    ("Sarah Lane and Tom Reyes of the International Crisis Group said the talks stalled.",
+     "Sarah Lane", "International Crisis Group", "works_for"),
 ])
 def test_ordinary_phrasings_of_a_tie(text, a, b, predicate):
     record = record_of(text)

@@ -355,7 +355,7 @@ def _state_forces(doc: Doc, shapes: Shapes, demonyms: dict[str, str]
         if state_end is None:
             i += 1
             continue
-        match = _force_phrase(doc, state_end, phrases)
+        match = _force_phrase(doc, state_end, phrases, shapes)
         if match is None:
             i += 1
             continue
@@ -376,16 +376,18 @@ def _state_word_end(doc: Doc, i: int, demonyms: dict[str, str]) -> int | None:
     return None
 
 
-def _force_phrase(doc: Doc, start: int, phrases: list[tuple[str, str]]
+def _force_phrase(doc: Doc, start: int, phrases: list[tuple[str, str]], shapes: Shapes
                   ) -> tuple[int, str] | None:
-    """A force noun phrase ("special forces", "-led coalition") at ``start``."""
+    """A force noun phrase ("special forces", "-led coalition") at ``start``; one
+    a title follows ends there ("Indonesian Police Chief General Tito Karnavian")."""
     for phrase, cls in phrases:
         tokens = _phrase_tokens(phrase)
         end = start + len(tokens)
         if end > len(doc):
             continue
         words = [t.lower_ for t in doc[start:end]]
-        if words == tokens and not (end < len(doc) and _continues_name(doc[end])):
+        if words == tokens and not (end < len(doc) and _continues_name(doc[end])
+                                    and not _is_title(doc[end], shapes)):
             return end, cls
     return None
 

@@ -32,7 +32,8 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.relations.context import RelationContext, hedged
 from dossier.extract.relations.names import name_lineage
 from dossier.extract.relations.places import hyphen_cues, locations
-from dossier.extract.relations.roles import affiliations, led_by, pledges, role_frames
+from dossier.extract.relations.roles import (affiliations, led_by, people_of, pledges,
+                                             role_frames)
 from dossier.extract.relations.ties import verb_frames
 from dossier.extract.sentences import sentences
 from dossier.model import Relation
@@ -45,6 +46,7 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
     ctx = RelationContext(doc, antecedents, lexicons, shapes)
     for sent in sentences(doc):
         role_frames(ctx, sent)
+        people_of(ctx, sent)
         hyphen_cues(ctx, sent)
         verb_frames(ctx, sent)
         locations(ctx, sent)

@@ -160,11 +160,16 @@ class RelationContext:
         return [e for c in prep.head.children if c.dep_ == "dobj"
                 for e in self.entities(c, types)]
 
-    def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
-        """Direct objects of a verb and of its complement ("fighting to overthrow X");
-        not of a coordinated verb ("protect X and have fought Y")."""
+    def clause_objects(self, verb: Token, types: tuple[str, ...] = ACTORS,
+                       complements: bool = True) -> list[Entity]:
+        """Direct objects of a verb and, with ``complements``, of its complement
+        ("fighting to overthrow X"); not of a coordinated verb ("protect X and have
+        fought Y")."""
         out = []
-        for v in (verb, *[c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]):
+        verbs = [verb]
+        if complements:
+            verbs += [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        for v in verbs:
             out.extend(e for c in v.children if c.dep_ == "dobj"
                        for e in self.entities(c, types))
         return out

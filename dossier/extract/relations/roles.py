@@ -15,6 +15,7 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
     roles = {p: set(ctx.cue(p, "nouns")) for p in ("leader_of", "member_of", "works_for",
                                                     "affiliate_of", "splinter_of")}
     all_roles = set().union(*roles.values())
+    found: dict[tuple[Entity, Entity], set[str]] = {}
     for noun in sent:
         lemma = noun.lemma_.casefold()
         if noun.pos_ not in ("NOUN", "PROPN") or (lemma not in all_roles
@@ -31,7 +32,15 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
                 if predicate and predicate != "leader_of" and _ended(ctx, noun, predicate):
                     continue  # "a former member of X": a tie that is over
                 if predicate:
-                    ctx.add(holder, predicate, body, sent, "role")
+                    found.setdefault((holder, body), set()).add(predicate)
+    for (holder, body), predicates in found.items():
+        # "Police Chief General X": the rank and the leader noun name one role, the higher
+        ctx.add(holder, min(predicates, key=_ROLE_RANK.index), body, sent, "role")
+
+
+_ROLE_RANK = ("leader_of", "splinter_of", "affiliate_of", "member_of", "works_for")
+"""Role predicates from the highest role to the lowest: one sentence that names a
+person's role in a body twice ("Police Chief General X") gives the highest."""
 
 
 def _ended(ctx: RelationContext, noun: Token, predicate: str) -> bool:
@@ -54,6 +63,9 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
         if verb is not None:
             return ctx.clause_subjects(verb, ("person",))
     out = []
+    after = _named_after(ctx, noun)
+    if after is not None:
+        out.append(after)
     plural = noun.tag_ in ("NNS", "NNPS")
     for tok in candidates:
         # "the group's commanders X, Y and Z": each; "French President A and Chadian
@@ -64,6 +76,25 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
             if ent not in out:
                 out.append(ent)
     return out
+
+
+MAX_TITLE_WORDS = 3
+"""Capitalised words a person's name may stand behind after a role noun ("spokesman
+Insp. Gen. Setyo Wasisto")."""
+
+
+def _named_after(ctx: RelationContext, noun: Token) -> Entity | None:
+    """The person named right after a role noun, however the parser tied them
+    ("Kunduz provincial council member Sayed Assadullah Sadat said": the parse
+    makes the noun the subject of a misread verb)."""
+    doc = noun.doc
+    for tok in doc[noun.i + 1:min(len(doc), noun.i + 1 + MAX_TITLE_WORDS)]:
+        found = ctx.ants.at(tok.idx, tok.idx + len(tok))
+        if found is not None:
+            return found if found.type == "person" else None
+        if not tok.text[:1].isupper():
+            return None
+    return None
 
 
 def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
@@ -87,6 +118,12 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
         elif child.dep_ in ("compound", "poss", "nmod", "amod"):
             # "Abu Sayyaf and Islamic State leader X": each body listed before
             out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
+    if noun.dep_ == "compound" and not out:
+        # A flat chain of names ("Indonesian Police Chief General X"): the words before
+        # the noun hang off the same head.
+        out.extend(e for c in noun.head.children
+                   if c.dep_ == "compound" and c.i < noun.i
+                   for e in ctx.entities(c, ACTORS) if e not in out)
     if any(e.type != "state" for e in out):
         # "Oxfam's Chad director": the state is the director's scope, not a body
         out = [e for e in out if e.type != "state"]
@@ -208,3 +245,24 @@ def affiliations(ctx: RelationContext, sent: Span) -> None:
         for h in holders:
             for t in targets:
                 ctx.add(h, predicate, t, sent, "verb")
+
+
+def people_of(ctx: RelationContext, sent: Span) -> None:
+    """"Brandon Wallace and Jennifer Cafarella of the Institute for the Study of War",
+    "Mullah Omar of the Taliban": a person's name with "of"/"at" a body and no role
+    noun between; the people coordinated before the name share it."""
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ not in ("of", "at") or prep.head.pos_ != "PROPN":
+            continue
+        person = ctx.ants.at(prep.head.idx, prep.head.idx + len(prep.head))
+        if person is None or person.type != "person":
+            continue
+        bodies = [e for o in prep.children if o.dep_ == "pobj"
+                  for e in ctx.entities(o, ("organization", "armed_group"))]
+        people = [person] + [e for c in prep.head.conjuncts if c.i < prep.head.i
+                             for e in [ctx.ants.at(c.idx, c.idx + len(c))]
+                             if e is not None and e.type == "person"]
+        for holder in people:
+            for body in bodies:
+                predicate = "member_of" if body.type == "armed_group" else "works_for"
+                ctx.add(holder, predicate, body, sent, "role")

@@ -82,8 +82,10 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
             for o in preps["alongside"]:  # "fought alongside the Syrian army"
                 ctx.add(s, "allied_with", o, sent, "verb")
         if lemma in transitive_allied and not passive:
-            # "Saudi Arabia and Pakistan financed X", "combined with X"
-            objects = ctx.clause_objects(verb, ACTORS + ("person",)) + preps.get("with", [])
+            # "Saudi Arabia and Pakistan financed X", "combined with X"; not the
+            # object of the verb helped with ("helped battle X", "trained them to fight X")
+            objects = ctx.clause_objects(verb, ACTORS + ("person",), complements=False) \
+                + preps.get("with", [])
             for s in ctx.clause_subjects(verb):
                 for o in objects:
                     ctx.add(s, "allied_with", o, sent, "verb")
@@ -108,7 +110,7 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "nouns")), ("with",), "allied_with")
     # "Sweden ... as part of the US-led coalition"
     noun_frames(ctx, sent, set(ctx.cue("allied_with", "membership_nouns")), ("of",),
-                "allied_with", target_types=("organization", "armed_group"))
+                "allied_with", target_types=("organization", "armed_group"), predicative=True)
 
 
 def relational_nouns(ctx: RelationContext, sent: Span) -> None:
@@ -214,12 +216,14 @@ def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
 
 def against(ctx: RelationContext, sent: Span) -> None:
     """"launch military action against HTS", "closing ranks against adversaries
-    like ISIS-K": the clause's subjects against the named ones."""
+    like ISIS-K": the clause's subjects against the named ones; "the US-led
+    coalition against IS": the body the words describe."""
     for prep in sent:
         if prep.lower_ != "against" or prep.dep_ != "prep":
             continue
+        holder = ctx.entity(prep.head, ACTORS)
         verb = ctx.clause_verb(prep.head)
-        if verb is None:
+        if verb is None and holder is None:
             continue
         targets = []
         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -229,9 +233,15 @@ def against(ctx: RelationContext, sent: Span) -> None:
                          for t in p.children if t.dep_ == "pobj"
                          for e in ctx.entities(t, ACTORS)]
             targets.extend(found)
-        for s in ctx.clause_subjects(verb):
+        for s in [holder] if holder is not None else ctx.clause_subjects(verb):
             for o in targets:
                 ctx.add(s, "adversary_of", o, sent, "verb")
+
+
+def _says_what_subject_is(noun: Token) -> bool:
+    """"X is a member of Y" (the noun is the copula's attribute); "X trains troops
+    as part of Y" (the object of "as")."""
+    return noun.dep_ == "attr" or (noun.dep_ == "pobj" and noun.head.lower_ == "as")
 
 
 def _owned_by_clause(noun: Token) -> bool:
@@ -249,12 +259,17 @@ def _owned_by_clause(noun: Token) -> bool:
 
 
 def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[str, ...],
-                predicate: str, target_types: tuple[str, ...] = ACTORS) -> None:
+                predicate: str, target_types: tuple[str, ...] = ACTORS,
+                predicative: bool = False) -> None:
     """"peace talks with the government", "a Turkish offensive on Afrin",
     "technical support to the MILF": the noun's owner (a modifier, else the
-    clause's subject) and the object of its preposition."""
+    clause's subject) and the object of its preposition. A ``predicative`` noun
+    counts only where it says what the subject is ("X is a member of Y", "X, as
+    part of Y"), not where it is acted on ("killing members of Y")."""
     for noun in sent:
         if noun.pos_ != "NOUN" or noun.lemma_.casefold() not in nouns:
+            continue
+        if predicative and not _says_what_subject_is(noun):
             continue
         # The preposition hangs off the noun, or off the verb that gives it
         # ("providing support to the AFP").
@@ -268,7 +283,7 @@ def noun_frames(ctx: RelationContext, sent: Span, nouns: set[str], preps: tuple[
         # "attacks by Somali forces"
         owners += [e for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
                    for t in p.children if t.dep_ == "pobj" for e in ctx.entities(t, ACTORS)]
-        if not owners and _owned_by_clause(noun):
+        if not owners and (_owned_by_clause(noun) or predicative):
             # "launched attacks on X", "held talks with X"; not "in the wake of
             # the attacks on X", where the clause's subject did not attack.
             verb = ctx.clause_verb(noun)
