@@ -136,6 +136,32 @@ def test_the_model_adds_no_tie_contrary_to_the_rules_reading():
     assert as_relations(doc, [(back, "affiliate_of", 0.9)], lexicons, [ruled], "m") == []
 
 
+def test_the_model_gives_a_person_one_role():
+    """A person the rules give a role gets no other from the model; of the model's
+    own role readings for one person, the likeliest stays."""
+    from dossier import vocabulary
+    from dossier.extract.relations.learned import as_relations
+    from dossier.model import Relation
+
+    text = ("Jane Doe, an analyst at the Soufan Group, said the Taliban and al-Shabaab "
+            "were recruiting.")
+    doc = load_nlp()(text)
+    antecedents = resolver(doc, entities_of(doc))
+    found = candidates(doc, antecedents)
+
+    def pair(a, b):
+        return next(c for c in found if (c.subject.name, c.object.name) == (a, b))
+    analyst = pair("Jane Doe", "Soufan Group")
+    taliban, shabaab = pair("Jane Doe", "Taliban"), pair("Jane Doe", "Al-Shabaab")
+    rule = Relation(analyst.subject.id, "works_for", analyst.object.id, analyst.evidence,
+                    None, 0.8, False, by="rule:role")
+    lexicons = vocabulary.load().lexicons
+    assert as_relations(doc, [(taliban, "member_of", 0.6)], lexicons, [rule], "m") == []
+    kept = as_relations(doc, [(taliban, "member_of", 0.4), (shabaab, "member_of", 0.7)],
+                        lexicons, [], "m")
+    assert [r.object for r in kept] == [shabaab.object.id]
+
+
 # --- the shipped model -------------------------------------------------------------
 
 def test_the_shipped_model_loads_offline_and_matches_its_card():
