@@ -321,6 +321,11 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Kenyan army", "works_for"),
     ("Nigerian Police Chief Inspector-General Ibrahim Idris spoke to reporters.",
      "Ibrahim Idris", "Nigerian Police", "leader_of"),
+    # an armed group and the person it harms; "militants from X" are X's
+    ("Militants from the Islamic State group beheaded the aid worker Peter Kassig.",
+     "Islamic State", "Peter Kassig", "adversary_of"),
+    ("The engineer Marco Rossi was kidnapped by al-Shabaab near the border.", "al-Shabaab",
+     "Marco Rossi", "adversary_of"),
     # a person "of" a body, with no role noun between
     ("Sarah Lane and Tom Reyes of the International Crisis Group said the talks stalled.",
      "Sarah Lane", "International Crisis Group", "works_for"),

@@ -395,12 +395,16 @@ class Antecedents:
             if found is not None and found.type == "person" \
                     and self.at(head.idx, head.idx + len(head)) is None:
                 return found
+        # "the government of the Philippines"; "militants from the Islamic State group"
+        # (a group noun "from" a group only: "fighters from Syria" are not Syria)
+        group_noun = "armed_group" in self.lexicons.descriptions.get(head.lemma_.casefold(), ())
         for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
                         found = self.at(pobj.idx, pobj.idx + len(pobj))
-                        if found is not None:
+                        if found is not None and (prep.lower_ == "of" or (
+                                group_noun and found.type == "armed_group")):
                             return found
         return None
 

@@ -101,6 +101,7 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                 for b in direct[i + 1:]:
                     ctx.add(a, "adversary_of", b, sent, "verb")
     against(ctx, sent)
+    victims(ctx, sent)
     relational_nouns(ctx, sent)
     backing(ctx, sent)
     noun_frames(ctx, sent, adversary_nouns, ("with", "against", "on"), "adversary_of")
@@ -212,6 +213,26 @@ def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
                   for e in role_bodies(ctx, a) if e.type in ACTORS]
         out.extend(bodies or ctx.entities(child, ACTORS))
     return out or ctx.clause_subjects(verb)
+
+
+def victims(ctx: RelationContext, sent: Span) -> None:
+    """"IS militants beheaded Kenji Goto", "Yasuda was kidnapped by HTS": an armed
+    group and a person it kills, holds or abducts (``victim_verbs``)."""
+    verbs = set(ctx.cue("adversary_of", "victim_verbs"))
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.casefold() not in verbs:
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            people = [e for c in verb.children if c.dep_ == "nsubjpass"
+                      for e in ctx.entities(c, ("person",))]
+            groups = [e for c in verb.children if c.dep_ == "agent"
+                      for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, GROUPS)]
+        else:
+            groups = ctx.clause_subjects(verb, GROUPS)
+            people = ctx.clause_objects(verb, ("person",), complements=False)
+        for group in groups:
+            for person in people:
+                ctx.add(group, "adversary_of", person, sent, "verb")
 
 
 def against(ctx: RelationContext, sent: Span) -> None:
