@@ -229,6 +229,9 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # those a verb of help helps to fight are no allies
     ("Kenya has helped battle al-Shabaab in Somalia since 2011.", "Kenya", "al-Shabaab",
      "allied_with"),
+    # a demonym on people is their nationality, not where their group fights
+    ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
+     "Islamic State", "Britain", "operates_in"),
     # killing members of a force makes no member of it
     ("Boko Haram fighters stormed a base near Maiduguri, killing six members of the "
      "Nigerian army.", "Boko Haram", "Nigerian army", "allied_with"),
@@ -326,6 +329,9 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Islamic State", "Peter Kassig", "adversary_of"),
     ("The engineer Marco Rossi was kidnapped by al-Shabaab near the border.", "al-Shabaab",
      "Marco Rossi", "adversary_of"),
+    # a state's demonym on a noun for an armed body that stands for the group
+    ("Mali has been fighting since 2012. The Malian branch of the group, Katiba Macina, "
+     "claimed the raid.", "Katiba Macina", "Mali", "operates_in"),
     # a person "of" a body, with no role noun between
     ("Sarah Lane and Tom Reyes of the International Crisis Group said the talks stalled.",
      "Sarah Lane", "International Crisis Group", "works_for"),

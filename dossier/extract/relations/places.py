@@ -126,6 +126,26 @@ def locations(ctx: RelationContext, sent: Span) -> None:
             for p in places:
                 ctx.add(g, "operates_in", p, sent, "location")
     _enclosing_places(ctx, sent)
+    _national_groups(ctx, sent)
+
+
+def _national_groups(ctx: RelationContext, sent: Span) -> None:
+    """"the Tunisian branch of the Islamic State group, Jund al-Khilafa", "the Somali
+    militant group al-Shabaab": a state's demonym on a noun for an armed body that
+    stands for a group (``body_nouns``) puts the group in that state. Not on nouns for
+    people ("two British Islamic State militants": their nationality), nor in a
+    hyphenated word ("Iranian-backed militia")."""
+    body_nouns = set(ctx.cue("operates_in", "body_nouns"))
+    for tok in sent:
+        noun = tok.head
+        if tok.dep_ != "amod" or noun.lemma_.casefold() not in body_nouns \
+                or (tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].text == "-"):
+            continue
+        state = ctx.ants.state_by_demonym(tok)
+        if state is None:
+            continue
+        for group in ctx.entities(noun, GROUPS):
+            ctx.add(group, "operates_in", state, sent, "location")
 
 
 def _enclosing_places(ctx: RelationContext, sent: Span) -> None:
