@@ -146,6 +146,7 @@ class Shapes:
     local_bodies: frozenset[str]
     local_body_tails: frozenset[str]
     mission_nouns: frozenset[str]  # "US Embassy": a state's mission, an organisation
+    government_nouns: frozenset[str]  # "Washington's support": the capital is the state
     local_body_modifiers: frozenset[str]
     unit_heads: tuple[str, ...]
     faction_nouns: frozenset[str]
@@ -544,6 +545,7 @@ def _load_shapes(directory: Path | None) -> Shapes:
             local_bodies=frozenset(_str_list(shapes["local_bodies"], where)),
             local_body_tails=frozenset(_str_list(shapes["local_body_tails"], where)),
             mission_nouns=frozenset(_str_list(shapes["mission_nouns"], where)),
+            government_nouns=frozenset(_str_list(shapes["government_nouns"], where)),
             local_body_modifiers=frozenset(_str_list(shapes["local_body_modifiers"], where)),
             unit_heads=_str_list(shapes["unit_heads"], where),
             faction_nouns=frozenset(_str_list(shapes["faction_nouns"], where)),

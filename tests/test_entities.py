@@ -213,6 +213,7 @@ def test_a_given_name_that_is_someones_surname_stays_apart():
     # a capital standing for its government is the state
     ("Islamabad denied the accusations on Monday.", "Islamabad", "state"),
     ("The deal was struck in talks between Moscow and Ankara.", "Moscow", "state"),
+    ("Ties are strained over Washington's support for the YPG.", "Washington", "state"),
     # the city itself, a possessor of a place, and a dateline stay places
     ("A bomb exploded at a market in Islamabad on Monday.", "Islamabad", "place"),
     ("Gunmen stormed a hotel in Kabul's diplomatic quarter.", "Kabul", "place"),

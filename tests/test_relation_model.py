@@ -310,6 +310,8 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Philippine troops", "Maute", "adversary_of"),
     ("The Shabaab was pushed out of Kismayo by Kenyan troops in 2012.", "Shabaab",
      "Kenyan troops", "adversary_of"),
+    ("Kenya sent troops into Somalia in 2011 to root out al-Shabaab.", "Kenya",
+     "al-Shabaab", "adversary_of"),
     # belonging to a coalition, and a coalition "against" a side
     ("Denmark is a member of the US-led international coalition, officials said.",
      "Denmark", "US-led international coalition", "allied_with"),

@@ -78,7 +78,8 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
 
 def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
     """A capital standing for its government is the state: the subject of a verb
-    ("Islamabad denied it"), a party ("talks between Moscow and Ankara"); elsewhere
+    ("Islamabad denied it"), a party ("talks between Moscow and Ankara"), the owner of
+    what a government has ("Washington's support", ``government_nouns``); elsewhere
     it is the city ("a blast in Kabul", "Kabul's diplomatic quarter", a dateline).
     CONVENTIONS: a capital used for a government is the state."""
     if mention.type != "place" or mention.source != "gazetteer":
@@ -91,7 +92,8 @@ def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
     acting = root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") \
-        or root.dep_ == "pobj" and root.head.lower_ in ("between", "with")
+        or root.dep_ == "pobj" and root.head.lower_ in ("between", "with") \
+        or root.dep_ == "poss" and root.head.lemma_.casefold() in vocab.shapes.government_nouns
     if not acting or root.i == root.sent.start and root.is_upper \
             or span.start > 0 and doc[span.start - 1].lower_ in ("capital", "city"):
         return mention  # the city itself, a dateline, or "the capital Jakarta"
