@@ -19,7 +19,7 @@ from pathlib import Path
 from dossier import vocabulary
 from dossier.evaluate import Scorecard, score
 from dossier.extract.linear import COLUMNS, LinearModel
-from dossier.extract.relations.learned import MODEL_NAME, model_relations
+from dossier.extract.relations.learned import MODEL_NAME, left_open, model_relations
 from dossier.extract.entity_typing import MODEL_NAME as TYPE_MODEL_NAME
 from dossier.extract.entity_typing import SPURIOUS, corrected
 from dossier.learn import entity_types, train
@@ -150,7 +150,10 @@ def _entity_parts(card: Scorecard) -> dict:
 
 def _counts(data: train.Examples, more: train.Examples) -> dict[str, int]:
     labels = [y for ex in (data, more) for doc in ex.labels for y in doc]
+    open_ = [is_open for ex in (data, more) for p, found in zip(ex.documents, ex.candidates)
+             for is_open in left_open(found, list(p.record.relations))]
     return {"candidates": len(labels), "positive_candidates": sum(y != train.NONE for y in labels),
+            "open_candidates": sum(open_),
             "annotated_relations": sum(len(p.item.gold["relations"])
                                        for ex in (data, more) for p in ex.documents)}
 

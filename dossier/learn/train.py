@@ -17,7 +17,7 @@ from dossier.errors import DossierError
 from dossier.evaluate import Scorecard, score
 from dossier.extract.relations.candidates import Candidate, candidates
 from dossier.extract.linear import COLUMNS, LinearModel, Row, column
-from dossier.extract.relations.learned import NONE, as_relations, decide, featurize
+from dossier.extract.relations.learned import NONE, as_relations, decide, featurize, left_open
 from dossier.learn.ceiling import entity_matches
 from dossier.learn.parsed import Parsed
 
@@ -132,9 +132,16 @@ def _matrix(rows: list[Row], mean: np.ndarray, scale: np.ndarray):
 
 
 def fit(train: Examples, threshold: float = DEFAULT_THRESHOLD) -> LinearModel:
-    """A model trained on ``train``'s candidates."""
-    rows = [r for doc_rows in train.rows for r in doc_rows]
-    labels_ = [y for doc_labels in train.labels for y in doc_labels]
+    """A model trained on ``train``'s candidates of pairs the rules leave open
+    (:func:`~dossier.extract.relations.learned.left_open`)."""
+    rows, labels_ = [], []
+    for parsed, found, doc_rows, doc_labels in zip(train.documents, train.candidates,
+                                                   train.rows, train.labels):
+        for is_open, row, label in zip(left_open(found, list(parsed.record.relations)),
+                                       doc_rows, doc_labels):
+            if is_open:
+                rows.append(row)
+                labels_.append(label)
     if not rows or len(set(labels_)) < 2:
         raise DossierError("too few annotated relations to train on")
     weights = {label: (NONE_WEIGHT if label == NONE else 1.0) for label in set(labels_)}

@@ -4,8 +4,8 @@ Sparse features (strings, hashed into a fixed number of columns so the model
 has a fixed size): the two entity types, the link, the distance, the words
 between and around the two mentions (lemmas, alone and with the types), the
 dependency path between them, cue-lexicon hits (``vocab/relations.yaml``),
-hedges, the rules' own votes for the pair and what they tie each side to
-elsewhere. Dense features: the spaCy model's contextual token vectors
+hedges, what the rules found for the pair the other way round and what they tie
+each side to elsewhere. Dense features: the spaCy model's contextual token vectors
 (``doc.tensor``, the tok2vec output) averaged over the subject, the object and
 the words between.
 """
@@ -65,8 +65,8 @@ def sparse(candidate: Candidate, doc: Doc, lexicons: Lexicons,
     obj = _span(doc, *candidate.object_at)
     types = f"{candidate.subject.type}>{candidate.object.type}"
     out = [f"types={types}", f"link={candidate.link}", f"link={candidate.link}|{types}"]
-    for predicate in votes.get((candidate.subject.id, candidate.object.id), ()):
-        out += [f"rule={predicate}", f"rule={predicate}|{types}"]
+    # The model is trained only on pairs the rules leave open (``learned.left_open``),
+    # so what they found the other way round is all of their vote it can weigh.
     for predicate in votes.get((candidate.object.id, candidate.subject.id), ()):
         out.append(f"rule_reversed={predicate}")
     if subject is None or obj is None:

@@ -53,6 +53,19 @@ def shipped() -> LinearModel | None:
     return packaged(MODEL_NAME)
 
 
+def left_open(found: list[Candidate], rule_relations: list[Relation]) -> list[bool]:
+    """Whether the rules leave each candidate's pair open (they tie it neither this
+    way round nor, for a symmetric tie, the other). The model is trained on these
+    alone and adds relations to these alone (:func:`as_relations`): the rules'
+    relations stand as they are. It still scores every candidate, so that its
+    reading of a pair the rules tied weighs against its weaker readings of the same
+    person's role or of the same pair the other way. Cross-validated relations F1:
+    trained on every candidate 0.5665; on the open ones 0.5691, higher at every
+    threshold from 0.2 to 0.5; on the open ones and scoring only those, 0.5674."""
+    votes = rule_votes(rule_relations)
+    return [(c.subject.id, c.object.id) not in votes for c in found]
+
+
 def featurize(doc: Doc, found: list[Candidate], lexicons: Lexicons,
               rule_relations: list[Relation]) -> list[tuple[list[str], np.ndarray]]:
     votes = rule_votes(rule_relations)
@@ -113,8 +126,9 @@ def _ended(doc: Doc, candidate: Candidate, predicate: str, lexicons: Lexicons) -
 
 def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons: Lexicons,
                  rule_relations: list[Relation], by: str) -> list[Relation]:
-    """Decisions as record relations, leaving out pairs the rules already tie."""
+    """Decisions as record relations, on pairs the rules leave open (:func:`left_open`)."""
     symmetric = schema.load().symmetric
+    tied = rule_votes(rule_relations)
     known = {(r.subject, r.predicate, r.object) for r in rule_relations}
     known |= {(r.object, r.predicate, r.subject) for r in rule_relations
               if r.predicate in symmetric}
@@ -136,8 +150,8 @@ def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons
     out = []
     for candidate, predicate, probability in decided:
         a, b = candidate.subject.id, candidate.object.id
-        if (a, predicate, b) in known or _ended(doc, candidate, predicate, lexicons):
-            continue
+        if (a, b) in tied or _ended(doc, candidate, predicate, lexicons):
+            continue  # the rules have read this pair; or the tie is over
         if likeliest.get((frozenset((a, b)), predicate), 0.0) > probability:
             continue  # a contrary reading of the same pair is likelier
         if predicate in ROLES and (a in with_role or likeliest_role[a] > probability):
