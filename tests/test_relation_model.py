@@ -331,6 +331,12 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Islamic State", "Peter Kassig", "adversary_of"),
     ("The engineer Marco Rossi was kidnapped by al-Shabaab near the border.", "al-Shabaab",
      "Marco Rossi", "adversary_of"),
+    # a past participle after a comma describes the name before it
+    ("Turkey fears an attack by the Syrian army, backed by Russia, on the region.",
+     "Syrian army", "Russia", "allied_with"),
+    # "the kingdom", "the country": the state named before
+    ("Saudi Arabia was hit again. The Islamic State group has claimed bombings against "
+     "security forces in the kingdom.", "Islamic State", "Saudi Arabia", "operates_in"),
     # a state's demonym on a noun for an armed body that stands for the group
     ("Mali has been fighting since 2012. The Malian branch of the group, Katiba Macina, "
      "claimed the raid.", "Katiba Macina", "Mali", "operates_in"),

@@ -125,10 +125,13 @@ class RelationContext:
         clause the noun it modifies ("the AFP which defeated ...", "Afghan forces
         fighting ..."); for a subjectless complement, the governing verb's subjects
         ("went to war ... to oust the Taliban")."""
-        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.i > 0:
-            # "advise Afghan forces fighting the Taliban": the participle right after
-            # an object describes that object, whatever head the parser gave it.
+        if verb.tag_ in ("VBG", "VBN") and verb.dep_ in ("advcl", "acl") and verb.i > 1:
+            # "advise Afghan forces fighting the Taliban", "an attack by the Syrian army,
+            # backed by Russia": the participle right after an object (a past one also
+            # after a comma) describes that object, whatever head the parser gave it.
             before = self.doc[verb.i - 1]
+            if verb.tag_ == "VBN" and before.text == ",":
+                before = self.doc[verb.i - 2]
             if before.dep_ in ("dobj", "pobj") and before.pos_ in ("NOUN", "PROPN"):
                 found = self.entities(before, types)
                 if found:

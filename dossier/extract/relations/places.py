@@ -85,6 +85,8 @@ def locations(ctx: RelationContext, sent: Span) -> None:
                                          or head.head.head.lemma_.casefold() in support):
             continue  # "an ally of Iran", "the help of Iran": a side, not a place
         place = ctx.ants.at(tok.idx, tok.idx + len(tok))
+        if place is None and tok.pos_ == "NOUN":
+            place = ctx.entity(tok, ("state",))  # "attacks in the kingdom", "the country"
         if place is None or place.type not in PLACES or _in_hyphen_compound(ctx, tok):
             continue
         for group in _owners(ctx, head.head):
