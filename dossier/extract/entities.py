@@ -381,7 +381,7 @@ def _state_word_end(doc: Doc, i: int, demonyms: dict[str, str]) -> int | None:
 def _force_phrase(doc: Doc, start: int, phrases: list[tuple[str, str]], shapes: Shapes
                   ) -> tuple[int, str] | None:
     """A force noun phrase ("special forces", "-led coalition") at ``start``; one
-    a title follows ends there ("Indonesian Police Chief General Tito Karnavian")."""
+    a title follows ends there ("Nigerian Police Chief Inspector-General Ibrahim Idris")."""
     for phrase, cls in phrases:
         tokens = _phrase_tokens(phrase)
         end = start + len(tokens)

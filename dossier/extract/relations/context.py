@@ -126,7 +126,7 @@ class RelationContext:
         fighting ..."); for a subjectless complement, the governing verb's subjects
         ("went to war ... to oust the Taliban")."""
         if verb.tag_ in ("VBG", "VBN") and verb.dep_ in ("advcl", "acl") and verb.i > 1:
-            # "advise Afghan forces fighting the Taliban", "an attack by the Syrian army,
+            # "advise Afghan forces fighting the Taliban", "an attack by the Malian army,
             # backed by Russia": the participle right after an object (a past one also
             # after a comma) describes that object, whatever head the parser gave it.
             before = self.doc[verb.i - 1]

@@ -132,7 +132,7 @@ def locations(ctx: RelationContext, sent: Span) -> None:
 
 
 def _national_groups(ctx: RelationContext, sent: Span) -> None:
-    """"the Tunisian branch of the Islamic State group, Jund al-Khilafa", "the Somali
+    """"the Malian branch of the group, Katiba Macina", "the Somali
     militant group al-Shabaab": a state's demonym on a noun for an armed body that
     stands for a group (``body_nouns``) puts the group in that state. Not on nouns for
     people ("two British Islamic State militants": their nationality), nor in a

@@ -80,12 +80,12 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
 
 MAX_TITLE_WORDS = 3
 """Capitalised words a person's name may stand behind after a role noun ("spokesman
-Insp. Gen. Setyo Wasisto")."""
+Insp. Gen. John Mwangi")."""
 
 
 def _named_after(ctx: RelationContext, noun: Token) -> Entity | None:
     """The person named right after a role noun, however the parser tied them
-    ("Kunduz provincial council member Sayed Assadullah Sadat said": the parse
+    ("Helmand provincial council member Abdul Majid Akhund said": the parse
     makes the noun the subject of a misread verb)."""
     doc = noun.doc
     for tok in doc[noun.i + 1:min(len(doc), noun.i + 1 + MAX_TITLE_WORDS)]:
@@ -248,7 +248,7 @@ def affiliations(ctx: RelationContext, sent: Span) -> None:
 
 
 def people_of(ctx: RelationContext, sent: Span) -> None:
-    """"Brandon Wallace and Jennifer Cafarella of the Institute for the Study of War",
+    """"Sarah Lane and Tom Reyes of the International Crisis Group",
     "Mullah Omar of the Taliban": a person's name with "of"/"at" a body and no role
     noun between; the people coordinated before the name share it."""
     for prep in sent:
