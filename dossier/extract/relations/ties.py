@@ -216,8 +216,8 @@ def _speaking_for(ctx: RelationContext, verb: Token) -> list[Entity]:
 
 
 def victims(ctx: RelationContext, sent: Span) -> None:
-    """"IS militants beheaded Kenji Goto", "Yasuda was kidnapped by HTS": an armed
-    group and a person it kills, holds or abducts (``victim_verbs``)."""
+    """"the militants beheaded the aid worker X", "X was kidnapped by the group": an
+    armed group and a person it kills, kidnaps or beheads (``victim_verbs``)."""
     verbs = set(ctx.cue("adversary_of", "victim_verbs"))
     for verb in sent:
         if verb.pos_ != "VERB" or verb.lemma_.casefold() not in verbs:
