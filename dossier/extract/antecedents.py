@@ -344,11 +344,12 @@ class Antecedents:
 
     def _loyal_to(self, head: Token) -> list[Entity]:
         """The groups a group noun is said to answer to: "militants loyal to X",
-        "jihadist groups linked to X and Y" (``allegiance_words``)."""
+        "jihadist groups linked to X and Y" (``allegiance_words``), "militants from
+        X" (a group named after "from"; "fighters from Syria" are not Syria)."""
         if head.pos_ != "NOUN" or "armed_group" not in self.lexicons.descriptions.get(
                 head.lemma_.casefold(), ()):
             return []
-        out: list[Entity] = []
+        out = [e for e in self._named_after(head, ("from",)) if e.type == "armed_group"]
         for word in head.children:
             if word.dep_ in ("amod", "acl") and word.lower_ in self.lexicons.allegiance_words:
                 out.extend(e for e in self._named_after(word, ("to", "with"))
@@ -395,16 +396,12 @@ class Antecedents:
             if found is not None and found.type == "person" \
                     and self.at(head.idx, head.idx + len(head)) is None:
                 return found
-        # "the government of the Philippines"; "militants from the Islamic State group"
-        # (a group noun "from" a group only: "fighters from Syria" are not Syria)
-        group_noun = "armed_group" in self.lexicons.descriptions.get(head.lemma_.casefold(), ())
         for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+            if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
                         found = self.at(pobj.idx, pobj.idx + len(pobj))
-                        if found is not None and (prep.lower_ == "of" or (
-                                group_noun and found.type == "armed_group")):
+                        if found is not None:
                             return found
         return None
 

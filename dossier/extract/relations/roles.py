@@ -63,7 +63,7 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
         if verb is not None:
             return ctx.clause_subjects(verb, ("person",))
     out = []
-    after = _named_after(ctx, noun)
+    after = _person_right_after(ctx, noun)
     if after is not None:
         out.append(after)
     plural = noun.tag_ in ("NNS", "NNPS")
@@ -83,7 +83,7 @@ MAX_TITLE_WORDS = 3
 Insp. Gen. John Mwangi")."""
 
 
-def _named_after(ctx: RelationContext, noun: Token) -> Entity | None:
+def _person_right_after(ctx: RelationContext, noun: Token) -> Entity | None:
     """The person named right after a role noun, however the parser tied them
     ("Helmand provincial council member Abdul Majid Akhund said": the parse
     makes the noun the subject of a misread verb)."""
@@ -119,7 +119,7 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
             # "Abu Sayyaf and Islamic State leader X": each body listed before
             out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
     if noun.dep_ == "compound" and not out:
-        # A flat chain of names ("Indonesian Police Chief General X"): the words before
+        # A flat chain of names ("Nigerian Police Chief General X"): the words before
         # the noun hang off the same head.
         out.extend(e for c in noun.head.children
                    if c.dep_ == "compound" and c.i < noun.i
