@@ -72,8 +72,9 @@ class Mention:
     type: str
     source: str  # "gazetteer", "model", "shape", "state_force"
     kb_id: str | None = None
-    # The gazetteer's spelling of this very name ("Soufan Group" for the
-    # surface form "Soufan. Group"), when the gazetteer matched it.
+    # The name this mention gives its entity where it differs from the surface
+    # form: the gazetteer's spelling ("Soufan Group" for "Soufan. Group"), or the
+    # name without a generic tail ("Seleka" for "Seleka rebels").
     spelling: str | None = None
 
 

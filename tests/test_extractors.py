@@ -815,3 +815,17 @@ def test_a_hyphen_after_an_abbreviation_splits_off_the_state():
 ])
 def test_unit_and_office_names_are_whole_organisations(text, unit):
     assert (unit, "organization") in {(e.name, e.type) for e in record_of(text).entities}
+
+
+def test_names_listed_with_a_place_are_places():
+    """"in Perlis, Kedah and Penang": the names the model left unlabelled in a list
+    with a place are places too."""
+    places = {e.name for e in record_of("The group set up cells in Perlis, Kedah and Penang, "
+                                        "police said.").entities if e.type == "place"}
+    assert {"Perlis", "Kedah", "Penang"} <= places
+
+
+def test_a_group_named_with_a_generic_word_keeps_it_as_an_alias():
+    record = record_of("The Seleka rebels seized Bangui. Seleka fighters later withdrew.")
+    group = next(e for e in record.entities if e.type == "armed_group")
+    assert "Seleka rebels" in group.aliases and not group.name.endswith("rebels")

@@ -39,7 +39,7 @@ from dossier.vocabulary import Shapes, name_key
 def composed(doc: Doc, found: list[Mention], shapes: Shapes, states: set[str],
              spellings: dict[str, str]) -> list[Mention]:
     """``found`` with composed mentions in place of their parts."""
-    out = [_without_tail(m, shapes, spellings) for m in found]
+    out = [_with_tail(doc, _without_tail(m, shapes, spellings), shapes) for m in found]
     out = [_regional(doc, m, shapes, states) for m in out]
     out = _joined_units(doc, out, shapes)
     out = [_numbered_unit(doc, m) for m in out]
@@ -160,6 +160,21 @@ def _without_tail(mention: Mention, shapes: Shapes, spellings: dict[str, str]) -
             spelling = spellings.get(name_key(mention.text[:-len(tail) - 1]))
             if spelling:
                 return replace(mention, spelling=spelling)
+    return mention
+
+
+def _with_tail(doc: Doc, mention: Mention, shapes: Shapes) -> Mention:
+    """An armed group's name followed by a generic word ("the Seleka rebels"): the
+    surface form runs over the word, so the entity keeps it as an alias, and is
+    named without it."""
+    if mention.type != "armed_group":
+        return mention
+    rest = doc.text[mention.end:mention.end + 40]
+    for tail in shapes.generic_name_tails:
+        if rest.startswith(" " + tail) and not rest[len(tail) + 1:len(tail) + 2].isalnum():
+            end = mention.end + len(tail) + 1
+            return replace(mention, end=end, text=doc.text[mention.start:end],
+                           spelling=mention.spelling or mention.text)
     return mention
 
 

@@ -59,8 +59,9 @@ def mentions(doc: Doc, vocab: Vocabulary) -> list[Mention]:
         if mention is not None and mention.source == "model":
             mention = _fuzzy_gazetteer(mention, vocab)
         if mention is not None:
-            found.append(mention)
+            found.extend(_split_places(doc, mention))
             taken.update(range(ent.start, ent.end))
+    found.extend(_listed_places(doc, found, taken, shapes))
     found.extend(_cued_groups(doc, shapes, taken, demonyms))
     found.extend(_unlabelled_speakers(doc, taken, shapes, vocab.lexicons.reporting_verbs))
     found.extend(_aged_names(doc, taken, shapes))
@@ -99,6 +100,42 @@ def _capital_as_state(doc: Doc, mention: Mention, vocab: Vocabulary) -> Mention:
         return mention  # the city itself, a dateline, or "the capital Jakarta"
     state = vocab.entries[state_id]
     return replace(mention, type="state", kb_id=state.id, spelling=state.name)
+
+
+def _split_places(doc: Doc, mention: Mention) -> list[Mention]:
+    """A place name the model ran over a conjunction is two places ("in Perlis and
+    Kedah" read as one); a gazetteer name keeps its "and" ("Trinidad and Tobago")."""
+    if mention.type != "place" or mention.source != "model":
+        return [mention]
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return [mention]
+    cut = next((t for t in span[1:-1] if t.lower_ == "and" and t.i + 1 < span.end
+                and doc[t.i - 1].text[:1].isupper() and doc[t.i + 1].text[:1].isupper()), None)
+    if cut is None:
+        return [mention]
+    return [replace(mention, end=doc[cut.i - 1].idx + len(doc[cut.i - 1].text),
+                    text=doc.text[mention.start:doc[cut.i - 1].idx + len(doc[cut.i - 1].text)]),
+            replace(mention, start=doc[cut.i + 1].idx,
+                    text=doc.text[doc[cut.i + 1].idx:mention.end])]
+
+
+def _listed_places(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes
+                   ) -> Iterator[Mention]:
+    """A capitalised name the model left unlabelled, coordinated with a place ("in
+    Perlis, Kedah and Penang" where only Perlis was labelled): a place too."""
+    places = {t.i for m in found if m.type == "place"
+              for t in (doc.char_span(m.start, m.end, alignment_mode="expand") or ())}
+    for tok in doc:
+        if tok.dep_ != "conj" or not _unlabelled_name_word(tok, taken, shapes) \
+                or not any(c.i in places for c in tok.conjuncts):
+            continue
+        start = _unlabelled_run_before(doc, tok.i, taken, shapes)
+        span = doc[start:tok.i + 1]
+        if any(_is_title(t, shapes) for t in span):
+            continue
+        taken.update(range(span.start, span.end))
+        yield _mention(span, "place", "shape")
 
 
 def _mended(mention: Mention, text: str, shapes: Shapes) -> Mention | None:

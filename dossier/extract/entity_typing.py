@@ -83,10 +83,10 @@ def features(doc: Doc, entity: Entity, others: Sequence[Entity] = ()) -> Row:
             out += [f"after={after.lower_}", f"after_pos={after.pos_}"]
         out += [f"dep={span.root.dep_}|type={kind}", f"head={span.root.head.lemma_.casefold()}"]
         root = span.root
-        for partner in (*(c for c in root.children if c.dep_ == "conj"),
-                        *((root.head,) if root.dep_ == "conj" else ())):
+        for partner in root.conjuncts:
             for other in {t for a, b, t in spans if a <= partner.idx < b}:
                 out += [f"conj_type={other}", f"conj_type={other}|type={kind}"]
+        out += _list_head(root)
         if span.start == span.sent.start:
             out.append("sentence_start")
         if 0 <= start < first_break:  # a text of one line has no headline
@@ -94,6 +94,24 @@ def features(doc: Doc, entity: Entity, others: Sequence[Entity] = ()) -> Row:
     for label in sorted(labels):
         out += [f"label={label}", f"label={label}|type={kind}"]
     return sparse_row(out)
+
+
+def _list_head(root) -> list[str]:
+    """What governs the coordination a mention stands in, read from its first
+    conjunct: "the villages of Kaya, Dori and Djibo" gives each of the three
+    ``list_of=village``, whatever the parser made of the names after the first."""
+    first = root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.i == root.i and not root.conjuncts:
+        return []
+    gov = first.head
+    out = [f"list_dep={first.dep_}"]
+    if gov.pos_ == "ADP":
+        out += [f"list_prep={gov.lower_}", f"list_of={gov.head.lemma_.casefold()}"]
+    else:
+        out.append(f"list_of={gov.lemma_.casefold()}")
+    return out
 
 
 def corrected(doc: Doc, entities: list[Entity], model: LinearModel | None = None,
