@@ -232,6 +232,9 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # a demonym on people is their nationality, not where their group fights
     ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
      "Islamic State", "Britain", "operates_in"),
+    # acting jointly in a clause of its own says nothing of the sides named before
+    ("Kenya and Somalia have clashed over the border, while Ethiopia jointly runs a camp.",
+     "Kenya", "Somalia", "allied_with"),
     # killing members of a force makes no member of it
     ("Boko Haram fighters stormed a base near Maiduguri, killing six members of the "
      "Nigerian army.", "Boko Haram", "Nigerian army", "allied_with"),
@@ -343,6 +346,21 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # a person "of" a body, with no role noun between
     ("Sarah Lane and Tom Reyes of the International Crisis Group said the talks stalled.",
      "Sarah Lane", "International Crisis Group", "works_for"),
+    # sides named together as the subject of a clause that says they act jointly
+    ("Chad, Niger and Nigeria agreed on Monday to set up a joint task force.", "Niger",
+     "Nigeria", "allied_with"),
+    ("The defence ministers of Kenya, Uganda and Tanzania pledged to carry out joint "
+     "naval patrols on the lake.", "Kenya", "Tanzania", "allied_with"),
+    # a title that spells the office it heads; heads of state and government
+    ("The Ministry of the Interior issued a statement. Interior Minister Amina Diallo "
+     "visited the wounded.", "Amina Diallo", "Ministry of the Interior", "leader_of"),
+    ("Jordan condemned the blast. Jordanian King Abdullah said the attack would not go "
+     "unpunished.", "Abdullah", "Jordan", "leader_of"),
+    ("Iraq's prime minister, Haider al-Abadi, visited Mosul.", "Haider al-Abadi", "Iraq",
+     "leader_of"),
+    # a state's demonym on a group noun in apposition to the group's name
+    ("Mali is on alert. Police blamed Ansar Dine, a Malian jihadist group.", "Ansar Dine",
+     "Mali", "operates_in"),
 ])
 def test_ordinary_phrasings_of_a_tie(text, a, b, predicate):
     record = record_of(text)

@@ -146,7 +146,13 @@ def _national_groups(ctx: RelationContext, sent: Span) -> None:
         state = ctx.ants.state_by_demonym(tok)
         if state is None:
             continue
-        for group in ctx.entities(noun, GROUPS):
+        # the group the noun stands for, and the one named in apposition to it ("Ansar
+        # Dine, a Malian separatist group"; "the Malian branch of X, Katiba Macina")
+        named = ctx.entities(noun, GROUPS)
+        named += [e for t in (*(c for c in noun.children if c.dep_ == "appos"),
+                              *((noun.head,) if noun.dep_ == "appos" else ()))
+                  for e in ctx.entities(t, GROUPS) if e not in named]
+        for group in named:
             ctx.add(group, "operates_in", state, sent, "location")
 
 

@@ -118,11 +118,13 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
         elif child.dep_ in ("compound", "poss", "nmod", "amod"):
             # "Abu Sayyaf and Islamic State leader X": each body listed before
             out.extend(e for e in ctx.entities(child, ACTORS) if e not in out)
+    if not out:
+        out.extend(_office_of_title(ctx, noun))
     if noun.dep_ == "compound" and not out:
         # A flat chain of names ("Nigerian Police Chief General X"): the words before
         # the noun hang off the same head.
         out.extend(e for c in noun.head.children
-                   if c.dep_ == "compound" and c.i < noun.i
+                   if c.dep_ in ("compound", "amod", "poss") and c.i < noun.i
                    for e in ctx.entities(c, ACTORS) if e not in out)
     if any(e.type != "state" for e in out):
         # "Oxfam's Chad director": the state is the director's scope, not a body
@@ -130,9 +132,32 @@ def role_bodies(ctx: RelationContext, noun: Token) -> list[Entity]:
     return out
 
 
+def _office_of_title(ctx: RelationContext, noun: Token) -> list[Entity]:
+    """"Interior Minister X" → the Interior Ministry (or Ministry of the Interior)
+    the document names: the words before a title (``title_offices``) that spell
+    the office it heads."""
+    office = dict(pair.split() for pair in ctx.cue("leader_of", "title_offices")
+                  ).get(noun.lower_)
+    if office is None:
+        return []
+    words = [c.lower_ for c in noun.children
+             if c.dep_ in ("compound", "amod", "nmod") and c.i < noun.i and c.pos_ != "DET"]
+    if not words:
+        return []
+    field = " ".join(words[-2:]) if len(words) > 1 else words[0]
+    names = {f"{field} {office}", f"{office} of {field}", f"{office} of the {field}",
+             f"{words[-1]} {office}", f"{office} of {words[-1]}", f"{office} of the {words[-1]}"}
+    return [e for e in ctx.ants.by_id.values() if e.type == "organization"
+            and any(e.name.casefold().endswith(n) or e.name.casefold().startswith(n)
+                    for n in names)][:1]
+
+
 def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Entity,
                     roles: dict[str, set[str]]) -> str | None:
     words = {noun.lemma_.casefold(), noun.lower_}
+    # "prime minister", "supreme leader": a two-word title
+    words |= {f"{c.lower_} {noun.lower_}" for c in noun.children
+              if c.i == noun.i - 1 and c.dep_ in ("amod", "compound")}
     if holder.type == "armed_group":
         if body.type == "armed_group" and words & roles["splinter_of"]:
             return "splinter_of"

@@ -101,6 +101,7 @@ def verb_frames(ctx: RelationContext, sent: Span) -> None:
                 for b in direct[i + 1:]:
                     ctx.add(a, "adversary_of", b, sent, "verb")
     against(ctx, sent)
+    joint_action(ctx, sent)
     victims(ctx, sent)
     relational_nouns(ctx, sent)
     backing(ctx, sent)
@@ -257,6 +258,47 @@ def against(ctx: RelationContext, sent: Span) -> None:
         for s in [holder] if holder is not None else ctx.clause_subjects(verb):
             for o in targets:
                 ctx.add(s, "adversary_of", o, sent, "verb")
+
+
+def joint_action(ctx: RelationContext, sent: Span) -> None:
+    """"Chad, Niger and Nigeria agreed to set up a joint task force", "the foreign
+    ministers of Kenya and Uganda pledged to act together": sides named together as
+    the subject of a clause that says they act jointly (``joint_words``) are allies."""
+    joint = set(ctx.cue("allied_with", "joint_words"))
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subjects:
+            continue
+        if not any(t.lower_ in joint for t in _own_clause(verb)):
+            continue
+        sides: list[Entity] = []
+        for subject in subjects:
+            named = ctx.entities(subject, ACTORS)
+            if len(named) < 2 and subject.pos_ == "NOUN":
+                # "the defence ministers of A, B and C": the bodies they speak for
+                named = [e for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
+                         for t in p.children if t.dep_ == "pobj"
+                         for e in ctx.entities(t, ACTORS)]
+            sides += [e for e in named if e not in sides]
+        for i, a in enumerate(sides):
+            for b in sides[i + 1:]:
+                ctx.add(a, "allied_with", b, sent, "verb")
+
+
+def _own_clause(verb: Token) -> list[Token]:
+    """The words of a verb's clause past its subject, not those of another
+    clause with a subject of its own ("…, while Y jointly runs …")."""
+    out, stack = [], [c for c in verb.children if c.dep_ != "nsubj"]
+    while stack:
+        tok = stack.pop()
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass")
+                                               for c in tok.children):
+            continue
+        out.append(tok)
+        stack.extend(tok.children)
+    return out
 
 
 def _says_what_subject_is(noun: Token) -> bool:
