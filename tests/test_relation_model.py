@@ -232,6 +232,12 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # a demonym on people is their nationality, not where their group fights
     ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
      "Islamic State", "Britain", "operates_in"),
+    # a region's leader is no leader of the whole group
+    ("Hapilon was named as the emir of the Islamic State for Southeast Asia.", "Hapilon",
+     "Islamic State", "leader_of"),
+    # joining a march against a group makes no member of it
+    ("Ahmed Umar joined the march against al-Shabaab in Mogadishu on Friday.",
+     "Ahmed Umar", "al-Shabaab", "member_of"),
     # acting jointly in a clause of its own says nothing of the sides named before
     ("Kenya and Somalia have clashed over the border, while Ethiopia jointly runs a camp.",
      "Kenya", "Somalia", "allied_with"),
@@ -358,6 +364,39 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "unpunished.", "Abdullah", "Jordan", "leader_of"),
     ("Iraq's prime minister, Haider al-Abadi, visited Mosul.", "Haider al-Abadi", "Iraq",
      "leader_of"),
+    # a relative pronoun stands for the noun its clause modifies
+    ("U.S. forces, whom the Taliban are trying to drive out of the country, have been "
+     "there since 2001.", "U.S. forces", "Taliban", "adversary_of"),
+    # a group acting in a "where" clause on a place
+    ("The blast hit Kismayo, the port city where al-Shabaab still collects taxes.",
+     "al-Shabaab", "Kismayo", "operates_in"),
+    # the kind of offshoot before a group noun; the holder in apposition after the body
+    ("The BIFF is a splinter group of the Moro Islamic Liberation Front.", "BIFF",
+     "Moro Islamic Liberation Front", "splinter_of"),
+    ("The attack was claimed by the Kenyan branch of al-Shabaab, Jaysh Ayman.",
+     "Jaysh Ayman", "al-Shabaab", "affiliate_of"),
+    ("Police arrested the leader of Jemaah Islamiyah, Abu Bakar Bashir, in 2010.",
+     "Abu Bakar Bashir", "Jemaah Islamiyah", "leader_of"),
+    ("Islamic State-affiliated Boko Haram fighters attacked the town.", "Boko Haram",
+     "Islamic State", "affiliate_of"),
+    ("The Joint Task Force Sulu kept up the pressure on the Abu Sayyaf.",
+     "Joint Task Force Sulu", "Abu Sayyaf", "adversary_of"),
+    # a state owning a group's name; a place that is "home to" a group
+    ("Somalia is at war. Somalia's al-Shabaab rejected the deal.", "al-Shabaab", "Somalia",
+     "operates_in"),
+    ("Troops entered the Kunar valley, home to Islamic State fighters.", "Islamic State",
+     "Kunar", "operates_in"),
+    # the object of "ordered", "instructed" does what the complement says
+    ("The president has instructed the Pentagon to annihilate the Islamic State.",
+     "Pentagon", "Islamic State", "adversary_of"),
+    # joining, serving in, fighting for a group
+    ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
+     "Islamic State", "member_of"),
+    ("Mohammed Faiz left Somalia after he had fought for al-Shabaab for two years.",
+     "Mohammed Faiz", "al-Shabaab", "member_of"),
+    # a leader noun held "for" a region is a member's role
+    ("Hapilon was named as the emir of the Islamic State for Southeast Asia.", "Hapilon",
+     "Islamic State", "member_of"),
     # a state's demonym on a group noun in apposition to the group's name
     ("Mali is on alert. Police blamed Ansar Dine, a Malian jihadist group.", "Ansar Dine",
      "Mali", "operates_in"),

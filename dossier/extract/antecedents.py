@@ -190,6 +190,8 @@ class Antecedents:
         if found is not None:
             return found
         lower = token.lower_
+        if token.tag_ in ("WP", "WDT"):
+            return self._relative_antecedent(token)
         if lower in self.lexicons.pronouns:
             types = self.lexicons.pronouns[lower]
             if token.dep_ == "poss" and token.i >= 2:
@@ -215,6 +217,16 @@ class Antecedents:
             if definite(token):
                 return self.before(token.idx, types, outside)
         return None
+
+    def _relative_antecedent(self, pronoun: Token) -> Entity | None:
+        """What a relative pronoun stands for: the noun its clause modifies ("US
+        forces, whom the militants are trying to drive out": the forces)."""
+        clause = pronoun.head
+        while clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ != "relcl" or clause.head.i == pronoun.i:
+            return None
+        return self.resolve(clause.head)
 
     def resolve_phrase(self, token: Token) -> list[Entity]:
         """Entities a noun phrase headed by ``token`` names, coordination expanded.

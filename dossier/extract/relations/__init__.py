@@ -32,8 +32,8 @@ from dossier.extract.antecedents import Antecedents
 from dossier.extract.relations.context import RelationContext, hedged
 from dossier.extract.relations.names import name_lineage
 from dossier.extract.relations.places import hyphen_cues, locations
-from dossier.extract.relations.roles import (affiliations, led_by, people_of, pledges,
-                                             role_frames)
+from dossier.extract.relations.roles import (affiliations, joining, led_by, people_of,
+                                             pledges, role_frames)
 from dossier.extract.relations.ties import verb_frames
 from dossier.extract.sentences import sentences
 from dossier.model import Relation
@@ -53,6 +53,7 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
         affiliations(ctx, sent)
         led_by(ctx, sent)
         pledges(ctx, sent)
+        joining(ctx, sent)
     name_lineage(ctx, doc)
     return list(ctx.found.values())
 

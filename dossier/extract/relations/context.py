@@ -123,8 +123,9 @@ class RelationContext:
     def clause_subjects(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
         """Who does what ``verb`` says: its subjects; for a relative or participle
         clause the noun it modifies ("the AFP which defeated ...", "Afghan forces
-        fighting ..."); for a subjectless complement, the governing verb's subjects
-        ("went to war ... to oust the Taliban")."""
+        fighting ..."); for a subjectless complement, the governing verb's object
+        ("ordered the army to crush X") or else its subjects ("went to war ... to oust
+        the Taliban")."""
         if verb.tag_ in ("VBG", "VBN") and verb.dep_ in ("advcl", "acl") and verb.i > 1:
             # "advise Afghan forces fighting the Taliban", "an attack by the Malian army,
             # backed by Russia": the participle right after an object (a past one also
@@ -149,6 +150,10 @@ class RelationContext:
                 subjects = self.entities(v.head, types)
             if not subjects and v.dep_ == "pcomp":
                 subjects = self._object_doers(v, types)
+            if not subjects and v.dep_ == "xcomp":
+                # "ordered the army to crush X": the governing verb's object does it
+                subjects = [e for c in v.head.children if c.dep_ == "dobj"
+                            for e in self.entities(c, types)]
             if subjects:
                 return subjects
         return []

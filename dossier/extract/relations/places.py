@@ -26,6 +26,9 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
         target = ctx.entity(modified, types)
         if target is None and modified.dep_ == "appos":
             target = ctx.entity(modified.head, types)
+        if target is None:  # "IS-affiliated Boko Haram fighters"
+            target = next((e for c in modified.children if c.dep_ == "compound"
+                           for e in [ctx.entity(c, types)] if e not in (None, first)), None)
         if target is None:
             continue
         ctx.add(target, predicate, first, sent, "hyphen")
@@ -39,8 +42,9 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
                         if o.dep_ == "pobj":
                             for place in ctx.entities(o, ("place",)):
                                 ctx.add(org, "based_in", place, sent, "hyphen")
+    based_words = set(ctx.cue("based_in", "words"))
     for tok in sent:
-        if tok.lower_ == "based" and any(c.lower_ == "in" for c in tok.children):
+        if tok.lower_ in based_words and any(c.lower_ == "in" for c in tok.children):
             places = [e for c in tok.children if c.lower_ == "in"
                       for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, PLACES)]
             subjects = [e for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -129,6 +133,68 @@ def locations(ctx: RelationContext, sent: Span) -> None:
                 ctx.add(g, "operates_in", p, sent, "location")
     _enclosing_places(ctx, sent)
     _national_groups(ctx, sent)
+    _where_clauses(ctx, sent)
+    _home_to(ctx, sent)
+    _possessive_states(ctx, sent)
+
+
+def _possessive_states(ctx: RelationContext, sent: Span) -> None:
+    """"Somalia's al-Shabaab": a state owning an armed group's name is where it fights."""
+    for tok in sent:
+        if tok.dep_ != "poss":
+            continue
+        state = ctx.entity(tok, ("state",))
+        group = ctx.ants.at(tok.head.idx, tok.head.idx + len(tok.head))
+        if state is not None and group is not None and group.type in GROUPS:
+            ctx.add(group, "operates_in", state, sent, "location")
+
+
+def _home_to(ctx: RelationContext, sent: Span) -> None:
+    """"the Kunar valley, home to Islamic State fighters", "Kunar is home to X": the
+    place is where the group operates."""
+    for home in sent:
+        if home.lower_ != "home" or home.pos_ != "NOUN":
+            continue
+        groups = [e for p in home.children if p.dep_ == "prep" and p.lower_ == "to"
+                  for o in p.children if o.dep_ == "pobj" for e in ctx.entities(o, GROUPS)]
+        if not groups:
+            continue
+        first = home
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        if first.dep_ == "appos":
+            places = ctx.entities(first.head, PLACES)
+        elif first.dep_ == "attr":
+            places = [e for c in first.head.children if c.dep_ == "nsubj"
+                      for e in ctx.entities(c, PLACES)]
+        else:
+            places = []
+        if not places and home.i >= 2 and ctx.doc[home.i - 1].text == ",":
+            # the parser often hangs ", home to X" on the verb: the name before the comma
+            places = ctx.entities(ctx.doc[home.i - 2], PLACES)
+        for group in groups:
+            for place in places:
+                ctx.add(group, "operates_in", place, sent, "location")
+
+
+def _where_clauses(ctx: RelationContext, sent: Span) -> None:
+    """"Kismayo, the port city where al-Shabaab still collects taxes": a group acting
+    in a clause that "where" hangs on a place operates in that place."""
+    for tok in sent:
+        if tok.lower_ != "where" or tok.tag_ != "WRB" or tok.head.dep_ != "relcl":
+            continue
+        verb = tok.head
+        noun = verb.head
+        places = ctx.entities(noun, PLACES)
+        if not places and noun.dep_ == "appos":  # "Kismayo, the port city where …"
+            places = ctx.entities(noun.head, PLACES)
+        groups = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                  for e in ctx.entities(c, GROUPS)]
+        groups += [e for c in verb.children if c.dep_ == "agent"
+                   for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, GROUPS)]
+        for group in groups:
+            for place in places:
+                ctx.add(group, "operates_in", place, sent, "location")
 
 
 def _national_groups(ctx: RelationContext, sent: Span) -> None:

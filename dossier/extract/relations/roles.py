@@ -15,11 +15,13 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
     roles = {p: set(ctx.cue(p, "nouns")) for p in ("leader_of", "member_of", "works_for",
                                                     "affiliate_of", "splinter_of")}
     all_roles = set().union(*roles.values())
+    kinds = roles["splinter_of"] | roles["affiliate_of"]
     found: dict[tuple[Entity, Entity], set[str]] = {}
     for noun in sent:
         lemma = noun.lemma_.casefold()
         if noun.pos_ not in ("NOUN", "PROPN") or (lemma not in all_roles
-                                                  and noun.lower_ not in all_roles):
+                                                  and noun.lower_ not in all_roles
+                                                  and not _kind_before(noun, kinds)):
             continue
         inside = ctx.ants.at(noun.idx, noun.idx + len(noun))
         if inside is not None and inside.type != "person":
@@ -36,6 +38,16 @@ def role_frames(ctx: RelationContext, sent: Span) -> None:
     for (holder, body), predicates in found.items():
         # "Police Chief General X": the rank and the leader noun name one role, the higher
         ctx.add(holder, min(predicates, key=_ROLE_RANK.index), body, sent, "role")
+
+
+def _kind_before(noun: Token, kinds: set[str]) -> str | None:
+    """The word right before a noun that says what kind of offshoot it names ("a
+    splinter group of X", "a breakaway faction of X")."""
+    before = noun.doc[noun.i - 1] if noun.i else None
+    if before is not None and before.head.i == noun.i and before.dep_ in ("compound", "amod") \
+            and before.lower_ in kinds:
+        return before.lower_
+    return None
 
 
 _ROLE_RANK = ("leader_of", "splinter_of", "affiliate_of", "member_of", "works_for")
@@ -62,6 +74,14 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
         verb = ctx.clause_verb(noun.head)
         if verb is not None:
             return ctx.clause_subjects(verb, ("person",))
+    # "the leader of X, Y": the parser hangs Y on X; Y is the role's holder where it
+    # names someone else
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for body in (c for c in prep.children if c.dep_ == "pobj"):
+                own = ctx.entity(body, ACTORS)
+                candidates.extend(a for a in body.children if a.dep_ == "appos"
+                                  and ctx.entity(a, ("person", "armed_group")) not in (None, own))
     out = []
     after = _person_right_after(ctx, noun)
     if after is not None:
@@ -155,9 +175,12 @@ def _office_of_title(ctx: RelationContext, noun: Token) -> list[Entity]:
 def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Entity,
                     roles: dict[str, set[str]]) -> str | None:
     words = {noun.lemma_.casefold(), noun.lower_}
-    # "prime minister", "supreme leader": a two-word title
+    # "prime minister", "supreme leader": a two-word title; "splinter group": the kind
     words |= {f"{c.lower_} {noun.lower_}" for c in noun.children
               if c.i == noun.i - 1 and c.dep_ in ("amod", "compound")}
+    kind = _kind_before(noun, roles["splinter_of"] | roles["affiliate_of"])
+    if kind:
+        words.add(kind)
     if holder.type == "armed_group":
         if body.type == "armed_group" and words & roles["splinter_of"]:
             return "splinter_of"
@@ -183,7 +206,8 @@ def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
     """True when a word before a leader noun makes the role a lesser one in
     ``body``: a deputy's, a unit's, a region's ("deputy commander", "cell
     leader", "the group's Kivu chief", "Oxfam's Chad director";
-    ``narrowing_words`` in ``vocab/relations.yaml``)."""
+    ``narrowing_words`` in ``vocab/relations.yaml``), or a region "for" which the
+    role is held."""
     narrowing = set(ctx.cue("leader_of", "narrowing_words"))
     for child in noun.children:
         if child.dep_ not in ("amod", "compound", "nmod") or child.i > noun.i:
@@ -193,7 +217,10 @@ def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
         place = ctx.ants.at(child.idx, child.idx + len(child))
         if place is not None and place.type in ("place", "state") and place.id != body.id:
             return True
-    return False
+    # "the group's emir for Southeast Asia": a region's leader, after the noun
+    return any(p.dep_ == "prep" and p.lower_ == "for" and e.id != body.id
+               for p in noun.children for o in p.children if o.dep_ == "pobj"
+               for e in ctx.entities(o, ("place", "state")))
 
 
 def led_by(ctx: RelationContext, sent: Span) -> None:
@@ -242,6 +269,28 @@ def pledges(ctx: RelationContext, sent: Span) -> None:
             continue
         predicate = "member_of" if child.type == "person" else "affiliate_of"
         ctx.add(child, predicate, after[0], sent, "verb")
+
+
+def joining(ctx: RelationContext, sent: Span) -> None:
+    """"X joined the Islamic State", "X was fighting for al-Shabaab": a person who
+    joins, serves or fights for an armed group is its member (``member_of`` verbs and
+    ``verb_preps``)."""
+    verbs = set(ctx.cue("member_of", "verbs"))
+    verb_preps = {tuple(p.split()) for p in ctx.cue("member_of", "verb_preps")}
+    for verb in sent:
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb.lemma_.casefold()
+        groups = ctx.clause_objects(verb, ("armed_group",), complements=False) \
+            if lemma in verbs else []
+        groups += [e for p in verb.children if p.dep_ == "prep" and (lemma, p.lower_) in verb_preps
+                   for o in p.children if o.dep_ == "pobj"
+                   for e in ctx.entities(o, ("armed_group",))]
+        if not groups or _ended(ctx, verb, "member_of"):
+            continue
+        for person in ctx.clause_subjects(verb, ("person",)):
+            for group in groups:
+                ctx.add(person, "member_of", group, sent, "verb")
 
 
 def affiliations(ctx: RelationContext, sent: Span) -> None:
