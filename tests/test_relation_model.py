@@ -232,6 +232,9 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # a demonym on people is their nationality, not where their group fights
     ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
      "Islamic State", "Britain", "operates_in"),
+    # "a member under X": X leads a part of the group, not the group
+    ("Police said Hasib Mion is an Abu Sayyaf member under Furuji Indama.",
+     "Furuji Indama", "Abu Sayyaf", "leader_of"),
     # a region's leader is no leader of the whole group
     ("Hapilon was named as the emir of the Islamic State for Southeast Asia.", "Hapilon",
      "Islamic State", "leader_of"),
@@ -389,6 +392,15 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # the object of "ordered", "instructed" does what the complement says
     ("The president has instructed the Pentagon to annihilate the Islamic State.",
      "Pentagon", "Islamic State", "adversary_of"),
+    # the state that leads a coalition named after it shares its enemies
+    ("France sent jets. The French-led coalition against the Islamic State struck Raqqa.",
+     "France", "Islamic State", "adversary_of"),
+    # "government forces": the state named before, as "the government" is
+    ("Nigeria says the war is won. Boko Haram fighters ambushed government forces near "
+     "Maiduguri.", "Nigeria", "Boko Haram", "adversary_of"),
+    # a person owning a group's name leads it
+    ("The cell was formed with seed money from Osama bin Laden's Al-Qaeda network.",
+     "Osama bin Laden", "al-Qaeda network", "leader_of"),
     # joining, serving in, fighting for a group
     ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
      "Islamic State", "member_of"),

@@ -228,6 +228,14 @@ class Antecedents:
             return None
         return self.resolve(clause.head)
 
+    def _governing(self, word: Token) -> Entity | None:
+        """"government forces", "regime troops": a word for a state's government
+        before a plural noun is the state named before, as "the government" is."""
+        if word.dep_ != "compound" or word.head.tag_ != "NNS" \
+                or self.lexicons.descriptions.get(word.lower_) != ("state",):
+            return None
+        return self.before(word.idx, ("state",))
+
     def resolve_phrase(self, token: Token) -> list[Entity]:
         """Entities a noun phrase headed by ``token`` names, coordination expanded.
 
@@ -252,7 +260,7 @@ class Antecedents:
                 # "ISIS fighters", "the Islamic State group": an entity inside the phrase.
                 inner = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss", "amod")]
                 for child in inner:
-                    ent = self.resolve(child)
+                    ent = self.resolve(child) or self._governing(child)
                     if ent is not None:
                         break
             if ent is not None and ent not in out:

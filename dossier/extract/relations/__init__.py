@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from dossier.extract.antecedents import Antecedents
 from dossier.extract.relations.context import RelationContext, hedged
-from dossier.extract.relations.names import name_lineage
+from dossier.extract.relations.names import led_hostilities, name_lineage
 from dossier.extract.relations.places import hyphen_cues, locations
 from dossier.extract.relations.roles import (affiliations, joining, led_by, people_of,
                                              pledges, role_frames)
@@ -55,6 +55,7 @@ def relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
         pledges(ctx, sent)
         joining(ctx, sent)
     name_lineage(ctx, doc)
+    led_hostilities(ctx, doc)
     return list(ctx.found.values())
 
 

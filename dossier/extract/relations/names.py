@@ -1,12 +1,18 @@
 """Ties stated by names themselves: a branch named after its parent ("ISIS-K",
-"IS East Asia Province"), a splinter after its origin ("FARC dissidents")."""
+"IS East Asia Province"), a splinter after its origin ("FARC dissidents"), a
+coalition after the state that leads it ("the French-led coalition")."""
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Doc
 
 from dossier.extract.relations.context import RelationContext
 from dossier.extract.sentences import sentences
+from dossier.model import Entity
 from dossier.vocabulary import name_key
+
+_LED = re.compile(r"^(?:the\s+)?(.+?)-led\b", re.I)
 
 def name_lineage(rel: RelationContext, doc: Doc) -> None:
     """A group named after another: "ISIS-K" and "IS East Asia Province" are
@@ -32,3 +38,34 @@ def name_lineage(rel: RelationContext, doc: Doc) -> None:
                 predicate = "splinter_of" if set(extra) & splinter_words else "affiliate_of"
                 rel.add(branch, predicate, parent, sent, "role")
                 break
+
+
+def led_hostilities(rel: RelationContext, doc: Doc) -> None:
+    """"the French-led coalition against X": the state that leads a body named after
+    it shares the body's enemies (same evidence)."""
+    for key, relation in list(rel.found.items()):
+        if key[1] != "adversary_of":
+            continue
+        sides = (rel.ants.by_id[key[0]], rel.ants.by_id[key[2]])
+        sent = doc.char_span(*relation.evidence, alignment_mode="expand")
+        for body, enemy in (sides, sides[::-1]):
+            leader = _leading_state(rel, body)
+            if leader is not None and sent is not None:
+                rel.add(leader, "adversary_of", enemy, sent, "hyphen")
+
+
+def _leading_state(rel: RelationContext, body: Entity) -> Entity | None:
+    """The state of this document a body's name says leads it ("US-led", "Saudi-led")."""
+    if body.type not in ("organization", "armed_group"):
+        return None
+    for name in (body.name, *body.aliases):
+        match = _LED.match(name)
+        if match is None:
+            continue
+        key = name_key(match.group(1))
+        kb_id = rel.ants.demonyms.get(key)
+        for state in (e for e in rel.ants.by_id.values() if e.type == "state"):
+            if (kb_id and state.kb_id == kb_id) or key in {name_key(a) for a in
+                                                           (state.name, *state.aliases)}:
+                return state
+    return None
