@@ -384,6 +384,14 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Islamic State", "affiliate_of"),
     ("The Joint Task Force Sulu kept up the pressure on the Abu Sayyaf.",
      "Joint Task Force Sulu", "Abu Sayyaf", "adversary_of"),
+    # an armed group based somewhere operates there too
+    ("Lashkar-e-Jhangvi, a militant group based in central Punjab province, claimed it.",
+     "Lashkar-e-Jhangvi", "Punjab", "operates_in"),
+    ("Kenya is on alert. The Kenya-based militia Jaish al-Adl denied it.", "Jaish al-Adl",
+     "Kenya", "based_in"),
+    # a state owning a place word under a locative preposition
+    ("Mali is on alert. Ansar Dine fighters remain in Mali's north.", "Ansar Dine", "Mali",
+     "operates_in"),
     # a state owning a group's name; a place that is "home to" a group
     ("Somalia is at war. Somalia's al-Shabaab rejected the deal.", "al-Shabaab", "Somalia",
      "operates_in"),
@@ -398,9 +406,6 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # "government forces": the state named before, as "the government" is
     ("Nigeria says the war is won. Boko Haram fighters ambushed government forces near "
      "Maiduguri.", "Nigeria", "Boko Haram", "adversary_of"),
-    # a person owning a group's name leads it
-    ("The cell was formed with seed money from Osama bin Laden's Al-Qaeda network.",
-     "Osama bin Laden", "al-Qaeda network", "leader_of"),
     # joining, serving in, fighting for a group
     ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
      "Islamic State", "member_of"),

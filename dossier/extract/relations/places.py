@@ -26,12 +26,12 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
         target = ctx.entity(modified, types)
         if target is None and modified.dep_ == "appos":
             target = ctx.entity(modified.head, types)
-        if target is None:  # "IS-affiliated Boko Haram fighters"
-            target = next((e for c in modified.children if c.dep_ == "compound"
+        if target is None:  # "IS-affiliated Boko Haram fighters", "the Kenya-based militia X"
+            target = next((e for c in modified.children if c.dep_ in ("compound", "appos")
                            for e in [ctx.entity(c, types)] if e not in (None, first)), None)
         if target is None:
             continue
-        ctx.add(target, predicate, first, sent, "hyphen")
+        _add_base(ctx, target, predicate, first, sent)
     for tok in sent:
         # "the Center for Strategic and International Studies in Washington"
         org = ctx.ants.at(tok.idx, tok.idx + len(tok))
@@ -51,9 +51,20 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
                         for e in ctx.entities(c, ("organization", "armed_group"))]
             if tok.dep_ in ("acl", "amod"):
                 subjects += ctx.entities(tok.head, ("organization", "armed_group"))
+                if not subjects and tok.head.dep_ == "appos":  # "X, a group based in Y"
+                    subjects += ctx.entities(tok.head.head, ("organization", "armed_group"))
             for s in subjects:
                 for p in places:
-                    ctx.add(s, "based_in", p, sent, "hyphen")
+                    _add_base(ctx, s, "based_in", p, sent)
+
+
+def _add_base(ctx: RelationContext, body: Entity, predicate: str, other: Entity | None,
+              sent: Span) -> None:
+    """Add the tie; an armed group based somewhere also operates there (readers
+    annotate "a Kunar-based militia" either way)."""
+    ctx.add(body, predicate, other, sent, "hyphen")
+    if predicate == "based_in" and body.type == "armed_group":
+        ctx.add(body, "operates_in", other, sent, "location")
 
 
 def locations(ctx: RelationContext, sent: Span) -> None:
@@ -77,7 +88,9 @@ def locations(ctx: RelationContext, sent: Span) -> None:
         # the preposition's object; a name modifying another noun or in apposition to
         # it counts only when that noun is a place word ("Idlib region", not "a U.S.
         # strike").
-        while head.dep_ in ("conj", "compound", "nmod", "appos") and head.head.i != head.i:
+        while head.dep_ in ("conj", "compound", "nmod", "appos", "poss") \
+                and head.head.i != head.i:
+            # "along Niger's borders", "in Syria's northeast": a possessive on a place word
             if head.dep_ != "conj" and head.head.lemma_.casefold() not in place_nouns:
                 break
             head = head.head

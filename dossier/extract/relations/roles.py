@@ -67,13 +67,6 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
     candidates = []
     if noun.dep_ in ("appos", "compound", "attr") or noun.head.dep_ == "appos":
         candidates.append(noun.head)
-    first = noun
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head  # "X, an analyst and director of Y": the first role's holder
-    if first is not noun and first.dep_ == "appos":
-        candidates.append(first.head)
-    if first is not noun and first.dep_ == "attr":
-        candidates.extend(c for c in first.head.children if c.dep_ in ("nsubj", "nsubjpass"))
     candidates.extend(c for c in noun.children if c.dep_ == "appos")
     if noun.dep_ == "attr":  # "X is the leader of Y"
         candidates.extend(c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass"))
@@ -231,24 +224,8 @@ def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
 
 
 def led_by(ctx: RelationContext, sent: Span) -> None:
-    """"The faction led by X", "under the leadership of X", "troops of the 4th
-    Brigade under Colonel X", "Shekau's Boko Haram": X leads the group."""
-    roles = {w for p in ("leader_of", "member_of", "works_for") for w in ctx.cue(p, "nouns")}
+    """"The faction led by X", "under the leadership of X": X leads the group."""
     for tok in sent:
-        if tok.lower_ == "under" and tok.dep_ == "prep":
-            leaders = [e for o in tok.children if o.dep_ == "pobj"
-                       for e in ctx.entities(o, ("person",))]
-            units = ctx.entities(tok.head, ("organization", "armed_group")) \
-                if tok.head.pos_ in ("NOUN", "PROPN") and tok.head.lemma_.casefold() not in roles \
-                else []  # not "a member under X": X leads a part of the group
-            for leader in leaders:
-                for unit in units:
-                    ctx.add(leader, "leader_of", unit, sent, "role")
-        if tok.dep_ == "poss" and tok.head.pos_ in ("PROPN", "NOUN"):
-            owner = ctx.entity(tok, ("person",))
-            group = ctx.ants.at(tok.head.idx, tok.head.idx + len(tok.head))
-            if owner is not None and group is not None and group.type == "armed_group":
-                ctx.add(owner, "leader_of", group, sent, "role")
         if tok.lemma_.casefold() == "lead" and tok.pos_ == "VERB":
             leaders = [e for c in tok.children if c.dep_ == "agent"
                        for p in c.children if p.dep_ == "pobj"
