@@ -389,6 +389,23 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
      "Lashkar-e-Jhangvi", "Punjab", "operates_in"),
     ("Kenya is on alert. The Kenya-based militia Jaish al-Adl denied it.", "Jaish al-Adl",
      "Kenya", "based_in"),
+    # a body named by its head noun alone; each name listed after a plural role noun
+    ("The Kenya Human Rights Commission said 20 died. Commission head Amina Odhiambo said "
+     "the toll would rise.", "Amina Odhiambo", "Kenya Human Rights Commission", "leader_of"),
+    ("The army named BIFF commanders Karialan, Bungos and Abu Toraife as the suspects.",
+     "Abu Toraife", "BIFF", "member_of"),
+    # "pro-X": the side a group takes
+    ("The suspect may have helped recruit for the pro-Islamic State Maute group, he added.",
+     "Maute", "Islamic State", "allied_with"),
+    # a place naming an act of war: where the group that did it operates
+    ("Troops ended the Marawi siege by the Maute Group in October.", "Maute Group", "Marawi",
+     "operates_in"),
+    ("The Kismayo bombing was claimed by al-Shabaab.", "al-Shabaab", "Kismayo",
+     "operates_in"),
+    # an armed group that is a body's wing or unit
+    ("The Communist Party of the Philippines said the party's armed wing, the New People's "
+     "Army, would defend itself.", "New People's Army", "Communist Party of the Philippines",
+     "affiliate_of"),
     # a state owning a place word under a locative preposition
     ("Mali is on alert. Ansar Dine fighters remain in Mali's north.", "Ansar Dine", "Mali",
      "operates_in"),

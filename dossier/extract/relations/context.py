@@ -111,9 +111,10 @@ class RelationContext:
     def entities(self, token: Token, types: tuple[str, ...]) -> list[Entity]:
         found = [e for e in self.ants.resolve_phrase(token) if e.type in types]
         if not found:
-            state = self._demonym_state(token)
-            if state is not None and state.type in types:
-                found = [state]
+            # "Syrian" for Syria; "Observatory" for the one body so named
+            other = self._demonym_state(token) or self._by_head_noun(token)
+            if other is not None and other.type in types:
+                found = [other]
         return found
 
     def _demonym_state(self, token: Token) -> Entity | None:

@@ -10,7 +10,8 @@ from dossier.model import Entity
 
 
 def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
-    """"New York-based", "Turkish-backed", "IS-linked"."""
+    """"New York-based", "Turkish-backed", "IS-linked", "the pro-IS X group"."""
+    _pro_prefixes(ctx, sent)
     suffixes = {p: ctx.cue(p, "suffixes") for p in ("based_in", "allied_with", "affiliate_of")}
     for tok in sent:
         if tok.text != "-" or tok.i + 1 >= len(ctx.doc):
@@ -56,6 +57,26 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
             for s in subjects:
                 for p in places:
                     _add_base(ctx, s, "based_in", p, sent)
+
+
+def _pro_prefixes(ctx: RelationContext, sent: Span) -> None:
+    """"the pro-Islamic State Maute group": the group named in the phrase sides with
+    the one after "pro-" (``prefixes``)."""
+    prefixes = set(ctx.cue("allied_with", "prefixes"))
+    doc = ctx.doc
+    for tok in sent:
+        if tok.lower_ not in prefixes or tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "-":
+            continue
+        after = doc[tok.i + 2]
+        patron = ctx.ants.at(after.idx, after.idx + len(after)) or ctx.entity(after, ACTORS)
+        if patron is None or patron.type not in ACTORS:
+            continue
+        noun = tok.head  # the phrase's head noun, its names the clients
+        clients = [e for t in noun.subtree if tok.i + 2 < t.i <= noun.i
+                   for e in [ctx.ants.at(t.idx, t.idx + len(t))]
+                   if e is not None and e != patron and e.type in GROUPS]
+        for client in dict.fromkeys(clients):
+            ctx.add(client, "allied_with", patron, sent, "hyphen")
 
 
 def _add_base(ctx: RelationContext, body: Entity, predicate: str, other: Entity | None,
@@ -147,6 +168,7 @@ def locations(ctx: RelationContext, sent: Span) -> None:
     _enclosing_places(ctx, sent)
     _national_groups(ctx, sent)
     _where_clauses(ctx, sent)
+    _event_places(ctx, sent)
     _home_to(ctx, sent)
     _possessive_states(ctx, sent)
 
@@ -188,6 +210,29 @@ def _home_to(ctx: RelationContext, sent: Span) -> None:
         for group in groups:
             for place in places:
                 ctx.add(group, "operates_in", place, sent, "location")
+
+
+def _event_places(ctx: RelationContext, sent: Span) -> None:
+    """"the Marawi siege by the Maute group", "the Kismayo bombing was claimed by
+    al-Shabaab": a place naming an act of war (``event_nouns``) is where the group
+    that did it operates."""
+    nouns = set(ctx.cue("operates_in", "event_nouns"))
+    for tok in sent:
+        event = tok.head
+        if tok.dep_ not in ("compound", "nmod") or event.lemma_.casefold() not in nouns:
+            continue
+        place = ctx.ants.at(tok.idx, tok.idx + len(tok))
+        if place is None or place.type not in PLACES:
+            continue
+        doers = [e for p in event.children if p.dep_ == "prep" and p.lower_ in ("by", "of")
+                 for o in p.children if o.dep_ == "pobj" for e in ctx.entities(o, GROUPS)]
+        doers += [e for c in event.children if c.dep_ in ("poss", "compound") and c.i != tok.i
+                  for e in ctx.entities(c, GROUPS)]
+        if event.dep_ == "nsubjpass":  # "… was claimed by X"
+            doers += [e for c in event.head.children if c.dep_ == "agent"
+                      for o in c.children if o.dep_ == "pobj" for e in ctx.entities(o, GROUPS)]
+        for group in dict.fromkeys(doers):
+            ctx.add(group, "operates_in", place, sent, "location")
 
 
 def _where_clauses(ctx: RelationContext, sent: Span) -> None:

@@ -84,9 +84,15 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
                                   and ctx.entity(a, ("person", "armed_group")) not in (None, own))
     out = []
     after = _person_right_after(ctx, noun)
+    plural = noun.tag_ in ("NNS", "NNPS")
     if after is not None:
         out.append(after)
-    plural = noun.tag_ in ("NNS", "NNPS")
+        if plural:  # "BIFF commanders X, Y and Z": the names listed after the first
+            name = next(t for t in noun.doc[noun.i + 1:]
+                        if ctx.ants.at(t.idx, t.idx + len(t)) is after)
+            while name.dep_ == "compound" and name.head.i != name.i:
+                name = name.head
+            out.extend(e for e in ctx.entities(name, ("person",)) if e not in out)
     for tok in candidates:
         # "the group's commanders X, Y and Z": each; "French President A and Chadian
         # President B": only the one the singular title stands before.
@@ -186,6 +192,8 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
             return "splinter_of"
         if body.type == "armed_group" and words & roles["affiliate_of"]:
             return "affiliate_of"
+        if body.type == "organization" and words & (roles["affiliate_of"] - {"member", "ally"}):
+            return "affiliate_of"  # "the party's armed wing, X"; not "a member of the coalition"
         return None
     nested = body.id in ctx.nested
     if words & roles["leader_of"] and not nested:
@@ -194,7 +202,8 @@ def _role_predicate(ctx: RelationContext, noun: Token, holder: Entity, body: Ent
         return "leader_of"
     if body.type == "organization" and not nested and words & set(ctx.cue(
             "leader_of", "organization_nouns")):
-        return "leader_of"  # "6th Infantry Division commander X"
+        # "6th Infantry Division commander X"; a deputy minister works for the ministry
+        return "works_for" if _narrowed(ctx, noun, body) else "leader_of"
     if body.type == "armed_group" and words & roles["member_of"]:
         return "member_of"
     if body.type == "organization" and words & roles["works_for"]:
