@@ -423,6 +423,9 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # "government forces": the state named before, as "the government" is
     ("Nigeria says the war is won. Boko Haram fighters ambushed government forces near "
      "Maiduguri.", "Nigeria", "Boko Haram", "adversary_of"),
+    # the agent of "founded by", "headed by" leads the group
+    ("The Seleka coalition, founded by Michel Djotodia, seized Bangui in 2013.",
+     "Michel Djotodia", "Seleka", "leader_of"),
     # joining, serving in, fighting for a group
     ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
      "Islamic State", "member_of"),

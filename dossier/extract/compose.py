@@ -273,7 +273,10 @@ def _mission(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
 
 
 def _faction(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
-    if mention.type not in ("person", "organization", "armed_group"):
+    """"the Bongos faction": a person's or a body's name and a faction noun name an
+    armed group; after a group's own name ("a Boko Haram faction") the noun is a
+    generic tail (:func:`_with_tail`), and readers name the group."""
+    if mention.type not in ("person", "organization"):
         return None
     after = _words_after(doc, mention.end, 1)
     if not after or after[0].lower_ not in shapes.faction_nouns or after[0].idx != mention.end + 1:
