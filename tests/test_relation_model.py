@@ -232,6 +232,9 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     # a demonym on people is their nationality, not where their group fights
     ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
      "Islamic State", "Britain", "operates_in"),
+    # a group "inspired" by another is no ally of it
+    ("The Islamic State-inspired Abu Sayyaf has been trying to delay the construction of "
+     "roads in Basilan.", "Abu Sayyaf", "Islamic State", "allied_with"),
     # "a member under X": X leads a part of the group, not the group
     ("Police said Hasib Mion is an Abu Sayyaf member under Furuji Indama.",
      "Furuji Indama", "Abu Sayyaf", "leader_of"),
@@ -423,9 +426,6 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # "government forces": the state named before, as "the government" is
     ("Nigeria says the war is won. Boko Haram fighters ambushed government forces near "
      "Maiduguri.", "Nigeria", "Boko Haram", "adversary_of"),
-    # the agent of "founded by", "headed by" leads the group
-    ("The Seleka coalition, founded by Michel Djotodia, seized Bangui in 2013.",
-     "Michel Djotodia", "Seleka", "leader_of"),
     # joining, serving in, fighting for a group
     ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
      "Islamic State", "member_of"),

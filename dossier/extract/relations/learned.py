@@ -114,8 +114,10 @@ def model_relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
 
 def _ended(doc: Doc, candidate: Candidate, predicate: str, lexicons: Lexicons) -> bool:
     """True when a word between the two mentions says the tie is over ("X, a former
-    member of Y"): the rules' override, which the model learns too seldom."""
-    ended = set(lexicons.relations.get(predicate, {}).get("ended", ()))
+    member of Y") or is none ("the IS-inspired X": ``not_ties``): the rules' override,
+    which the model learns too seldom."""
+    cues = lexicons.relations.get(predicate, {})
+    ended = set(cues.get("ended", ())) | set(cues.get("not_ties", ()))
     if not ended:
         return False
     start = min(candidate.subject_at[1], candidate.object_at[1])

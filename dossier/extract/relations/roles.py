@@ -233,15 +233,14 @@ def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
 
 
 def led_by(ctx: RelationContext, sent: Span) -> None:
-    """"The faction led by X", "a group founded in 2015 and headed by a preacher, X"
-    (``passive_verbs``), "under the leadership of X": X leads the group."""
+    """"The faction led by X" (``passive_verbs``), "under the leadership of X": X
+    leads the group."""
     passive = set(ctx.cue("leader_of", "passive_verbs"))
     for tok in sent:
         if tok.lemma_.casefold() in passive and tok.pos_ == "VERB":
             leaders = [e for c in tok.children if c.dep_ == "agent"
                        for p in c.children if p.dep_ == "pobj"
-                       for t in (p, *(a for a in p.children if a.dep_ == "appos"))
-                       for e in ctx.entities(t, ("person",))]
+                       for e in ctx.entities(p, ("person",))]
             if not leaders:
                 continue
             led = ctx.clause_subjects(tok)  # "the faction led by X", "which is led by X"
