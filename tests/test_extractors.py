@@ -832,10 +832,10 @@ def test_a_group_named_with_a_generic_word_keeps_it_as_an_alias():
 
 
 def test_a_faction_noun_after_a_groups_name_is_the_group():
-    """"a Boko Haram faction" is annotated as Boko Haram; "the Bongos faction" is a group
-    of its own."""
-    record = record_of("Fighters loyal to a Boko Haram faction seized the girls from Dapchi. "
-                       "The Bongos faction denied it.")
-    groups = {e.name: e for e in record.entities if e.type == "armed_group"}
-    assert "Boko Haram faction" in groups["Boko Haram"].aliases
-    assert "Bongos faction" in groups
+    """"an al-Shabaab faction" is al-Shabaab; "the Ngudjolo faction" is a group of its
+    own."""
+    record = record_of("Gunmen loyal to an al-Shabaab faction raided Baidoa. "
+                       "The Ngudjolo faction denied it.")
+    groups = {name_key(e.name): e for e in record.entities if e.type == "armed_group"}
+    assert "al-Shabaab faction" in groups[name_key("al-Shabaab")].aliases
+    assert name_key("Ngudjolo faction") in groups

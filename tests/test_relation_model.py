@@ -233,13 +233,13 @@ def test_the_model_gives_the_same_record_twice_and_says_it_made_its_relations(sa
     ("Britain wants them tried. Two British Islamic State militants were captured in 2018.",
      "Islamic State", "Britain", "operates_in"),
     # a group "inspired" by another is no ally of it
-    ("The Islamic State-inspired Abu Sayyaf has been trying to delay the construction of "
-     "roads in Basilan.", "Abu Sayyaf", "Islamic State", "allied_with"),
+    ("Mali is in turmoil. The Islamic State-inspired Katiba Macina has been attacking "
+     "schools in central Mali.", "Katiba Macina", "Islamic State", "allied_with"),
     # "a member under X": X leads a part of the group, not the group
-    ("Police said Hasib Mion is an Abu Sayyaf member under Furuji Indama.",
-     "Furuji Indama", "Abu Sayyaf", "leader_of"),
+    ("Police said Ali Dawud is an al-Shabaab member under Ahmed Iman.",
+     "Ahmed Iman", "al-Shabaab", "leader_of"),
     # a region's leader is no leader of the whole group
-    ("Hapilon was named as the emir of the Islamic State for Southeast Asia.", "Hapilon",
+    ("Abu Walid was named as the emir of the Islamic State for the Sahel.", "Abu Walid",
      "Islamic State", "leader_of"),
     # joining a march against a group makes no member of it
     ("Ahmed Umar joined the march against al-Shabaab in Mogadishu on Friday.",
@@ -361,54 +361,54 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     # sides named together as the subject of a clause that says they act jointly
     ("Chad, Niger and Nigeria agreed on Monday to set up a joint task force.", "Niger",
      "Nigeria", "allied_with"),
-    ("The defence ministers of Kenya, Uganda and Tanzania pledged to carry out joint "
-     "naval patrols on the lake.", "Kenya", "Tanzania", "allied_with"),
+    ("The defence ministers of Kenya, Uganda and Tanzania pledged to patrol the lake "
+     "together.", "Kenya", "Tanzania", "allied_with"),
     # a title that spells the office it heads; heads of state and government
     ("The Ministry of the Interior issued a statement. Interior Minister Amina Diallo "
      "visited the wounded.", "Amina Diallo", "Ministry of the Interior", "leader_of"),
-    ("Jordan condemned the blast. Jordanian King Abdullah said the attack would not go "
-     "unpunished.", "Abdullah", "Jordan", "leader_of"),
+    ("Morocco condemned the blast. Moroccan King Mohammed said the attack would not go "
+     "unpunished.", "Mohammed", "Morocco", "leader_of"),
     ("Iraq's prime minister, Haider al-Abadi, visited Mosul.", "Haider al-Abadi", "Iraq",
      "leader_of"),
     # a relative pronoun stands for the noun its clause modifies
-    ("U.S. forces, whom the Taliban are trying to drive out of the country, have been "
-     "there since 2001.", "U.S. forces", "Taliban", "adversary_of"),
+    ("Mali is in turmoil. French troops, whom the fighters of Ansar Dine are trying to "
+     "drive out of Mali, have been there since 2013.", "French troops", "Ansar Dine",
+     "adversary_of"),
     # a group acting in a "where" clause on a place
     ("The blast hit Kismayo, the port city where al-Shabaab still collects taxes.",
      "al-Shabaab", "Kismayo", "operates_in"),
     # the kind of offshoot before a group noun; the holder in apposition after the body
-    ("The BIFF is a splinter group of the Moro Islamic Liberation Front.", "BIFF",
-     "Moro Islamic Liberation Front", "splinter_of"),
+    ("Jamaat-ul-Ahrar is a splinter group of the Pakistani Taliban.", "Jamaat-ul-Ahrar",
+     "Pakistani Taliban", "splinter_of"),
     ("The attack was claimed by the Kenyan branch of al-Shabaab, Jaysh Ayman.",
      "Jaysh Ayman", "al-Shabaab", "affiliate_of"),
-    ("Police arrested the leader of Jemaah Islamiyah, Abu Bakar Bashir, in 2010.",
-     "Abu Bakar Bashir", "Jemaah Islamiyah", "leader_of"),
-    ("Islamic State-affiliated Boko Haram fighters attacked the town.", "Boko Haram",
+    ("Police arrested the leader of al-Shabaab, Ahmed Diriye, in 2020.",
+     "Ahmed Diriye", "al-Shabaab", "leader_of"),
+    ("Islamic State-affiliated Abu Sayyaf fighters raided the village.", "Abu Sayyaf",
      "Islamic State", "affiliate_of"),
     ("The Joint Task Force Sulu kept up the pressure on the Abu Sayyaf.",
      "Joint Task Force Sulu", "Abu Sayyaf", "adversary_of"),
     # an armed group based somewhere operates there too
-    ("Lashkar-e-Jhangvi, a militant group based in central Punjab province, claimed it.",
-     "Lashkar-e-Jhangvi", "Punjab", "operates_in"),
+    ("The Mai-Mai Yakutumba, a militia based in South Kivu, claimed it.",
+     "Mai-Mai Yakutumba", "South Kivu", "operates_in"),
     ("Kenya is on alert. The Kenya-based militia Jaish al-Adl denied it.", "Jaish al-Adl",
      "Kenya", "based_in"),
     # a body named by its head noun alone; each name listed after a plural role noun
     ("The Kenya Human Rights Commission said 20 died. Commission head Amina Odhiambo said "
      "the toll would rise.", "Amina Odhiambo", "Kenya Human Rights Commission", "leader_of"),
-    ("The army named BIFF commanders Karialan, Bungos and Abu Toraife as the suspects.",
-     "Abu Toraife", "BIFF", "member_of"),
+    ("The army named al-Shabaab commanders Ahmed Iman, Ali Dhere and Mahad Karate as the "
+     "suspects.", "Mahad Karate", "al-Shabaab", "member_of"),
     # "pro-X": the side a group takes
-    ("The suspect may have helped recruit for the pro-Islamic State Maute group, he added.",
-     "Maute", "Islamic State", "allied_with"),
+    ("Police said the men recruited for the pro-Islamic State Katiba Macina group.",
+     "Katiba Macina", "Islamic State", "allied_with"),
     # a place naming an act of war: where the group that did it operates
-    ("Troops ended the Marawi siege by the Maute Group in October.", "Maute Group", "Marawi",
+    ("The Kismayo siege by al-Shabaab lasted five months.", "al-Shabaab", "Kismayo",
      "operates_in"),
     ("The Kismayo bombing was claimed by al-Shabaab.", "al-Shabaab", "Kismayo",
      "operates_in"),
     # an armed group that is a body's wing or unit
-    ("The Communist Party of the Philippines said the party's armed wing, the New People's "
-     "Army, would defend itself.", "New People's Army", "Communist Party of the Philippines",
-     "affiliate_of"),
+    ("The Sudanese Communist Party said the party's armed wing, the Revolutionary Brigade, "
+     "would fight on.", "Revolutionary Brigade", "Sudanese Communist Party", "affiliate_of"),
     # a state owning a place word under a locative preposition
     ("Mali is on alert. Ansar Dine fighters remain in Mali's north.", "Ansar Dine", "Mali",
      "operates_in"),
@@ -418,8 +418,8 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     ("Troops entered the Kunar valley, home to Islamic State fighters.", "Islamic State",
      "Kunar", "operates_in"),
     # the object of "ordered", "instructed" does what the complement says
-    ("The president has instructed the Pentagon to annihilate the Islamic State.",
-     "Pentagon", "Islamic State", "adversary_of"),
+    ("The president has ordered the Kenya Defence Forces to crush al-Shabaab.",
+     "Kenya Defence Forces", "al-Shabaab", "adversary_of"),
     # the state that leads a coalition named after it shares its enemies
     ("France sent jets. The French-led coalition against the Islamic State struck Raqqa.",
      "France", "Islamic State", "adversary_of"),
@@ -427,12 +427,12 @@ def test_blaming_a_side_is_no_hostility_to_the_rules():
     ("Nigeria says the war is won. Boko Haram fighters ambushed government forces near "
      "Maiduguri.", "Nigeria", "Boko Haram", "adversary_of"),
     # joining, serving in, fighting for a group
-    ("Mohammed Faiz traveled to Syria in 2014 and joined Islamic State.", "Mohammed Faiz",
+    ("Omar Bakri went to Libya in 2015 and joined Islamic State.", "Omar Bakri",
      "Islamic State", "member_of"),
     ("Mohammed Faiz left Somalia after he had fought for al-Shabaab for two years.",
      "Mohammed Faiz", "al-Shabaab", "member_of"),
     # a leader noun held "for" a region is a member's role
-    ("Hapilon was named as the emir of the Islamic State for Southeast Asia.", "Hapilon",
+    ("Abu Walid was named as the emir of the Islamic State for the Sahel.", "Abu Walid",
      "Islamic State", "member_of"),
     # a state's demonym on a group noun in apposition to the group's name
     ("Mali is on alert. Police blamed Ansar Dine, a Malian jihadist group.", "Ansar Dine",

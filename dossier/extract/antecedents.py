@@ -219,8 +219,8 @@ class Antecedents:
         return None
 
     def _relative_antecedent(self, pronoun: Token) -> Entity | None:
-        """What a relative pronoun stands for: the noun its clause modifies ("US
-        forces, whom the militants are trying to drive out": the forces)."""
+        """What a relative pronoun stands for: the noun its clause modifies ("the
+        peacekeepers, whom the rebels want out of the country": the peacekeepers)."""
         clause = pronoun.head
         while clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
             clause = clause.head

@@ -273,8 +273,8 @@ def _mission(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
 
 
 def _faction(doc: Doc, mention: Mention, shapes: Shapes) -> Mention | None:
-    """"the Bongos faction": a person's or a body's name and a faction noun name an
-    armed group; after a group's own name ("a Boko Haram faction") the noun is a
+    """"the Ngudjolo faction": a person's or a body's name and a faction noun name an
+    armed group; after a group's own name ("an al-Shabaab faction") the noun is a
     generic tail (:func:`_with_tail`), and readers name the group."""
     if mention.type not in ("person", "organization"):
         return None

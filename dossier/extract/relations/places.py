@@ -60,8 +60,8 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
 
 
 def _pro_prefixes(ctx: RelationContext, sent: Span) -> None:
-    """"the pro-Islamic State Maute group": the group named in the phrase sides with
-    the one after "pro-" (``prefixes``)."""
+    """"the pro-Islamic State Katiba Macina group": the group named in the phrase sides
+    with the one after "pro-" (``prefixes``)."""
     prefixes = set(ctx.cue("allied_with", "prefixes"))
     doc = ctx.doc
     for tok in sent:
@@ -111,7 +111,7 @@ def locations(ctx: RelationContext, sent: Span) -> None:
         # strike").
         while head.dep_ in ("conj", "compound", "nmod", "appos", "poss") \
                 and head.head.i != head.i:
-            # "along Niger's borders", "in Syria's northeast": a possessive on a place word
+            # "along Chad's borders", "in Mali's north": a possessive on a place word
             if head.dep_ != "conj" and head.head.lemma_.casefold() not in place_nouns:
                 break
             head = head.head
@@ -213,7 +213,7 @@ def _home_to(ctx: RelationContext, sent: Span) -> None:
 
 
 def _event_places(ctx: RelationContext, sent: Span) -> None:
-    """"the Marawi siege by the Maute group", "the Kismayo bombing was claimed by
+    """"the Kidal siege by Ansar Dine", "the Kismayo bombing was claimed by
     al-Shabaab": a place naming an act of war (``event_nouns``) is where the group
     that did it operates."""
     nouns = set(ctx.cue("operates_in", "event_nouns"))

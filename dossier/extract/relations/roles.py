@@ -226,7 +226,7 @@ def _narrowed(ctx: RelationContext, noun: Token, body: Entity) -> bool:
         place = ctx.ants.at(child.idx, child.idx + len(child))
         if place is not None and place.type in ("place", "state") and place.id != body.id:
             return True
-    # "the group's emir for Southeast Asia": a region's leader, after the noun
+    # "the group's emir for the Sahel": a region's leader, after the noun
     return any(p.dep_ == "prep" and p.lower_ == "for" and e.id != body.id
                for p in noun.children for o in p.children if o.dep_ == "pobj"
                for e in ctx.entities(o, ("place", "state")))
