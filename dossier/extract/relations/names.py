@@ -13,6 +13,8 @@ from dossier.model import Entity
 from dossier.vocabulary import name_key
 
 _LED = re.compile(r"^(?:the\s+)?(.+?)-led\b", re.I)
+"""A body's name that says which state leads it ("US-led coalition")."""
+
 
 def name_lineage(rel: RelationContext, doc: Doc) -> None:
     """A group named after another: "ISIS-K" and "IS East Asia Province" are

@@ -27,7 +27,7 @@ def hyphen_cues(ctx: RelationContext, sent: Span) -> None:
         target = ctx.entity(modified, types)
         if target is None and modified.dep_ == "appos":
             target = ctx.entity(modified.head, types)
-        if target is None:  # "IS-affiliated Boko Haram fighters", "the Kenya-based militia X"
+        if target is None:  # "IS-affiliated Abu Sayyaf fighters", "the Kenya-based militia X"
             target = next((e for c in modified.children if c.dep_ in ("compound", "appos")
                            for e in [ctx.entity(c, types)] if e not in (None, first)), None)
         if target is None:

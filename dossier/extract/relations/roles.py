@@ -87,7 +87,7 @@ def _holders(ctx: RelationContext, noun: Token) -> list[Entity]:
     plural = noun.tag_ in ("NNS", "NNPS")
     if after is not None:
         out.append(after)
-        if plural:  # "BIFF commanders X, Y and Z": the names listed after the first
+        if plural:  # "al-Shabaab commanders X, Y and Z": the names listed after the first
             name = next(t for t in noun.doc[noun.i + 1:]
                         if ctx.ants.at(t.idx, t.idx + len(t)) is after)
             while name.dep_ == "compound" and name.head.i != name.i:
