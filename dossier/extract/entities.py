@@ -110,14 +110,14 @@ def _split_places(doc: Doc, mention: Mention) -> list[Mention]:
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return [mention]
-    cut = next((t for t in span[1:-1] if t.lower_ == "and" and t.i + 1 < span.end
+    cut = next((t for t in span[1:-1] if t.lower_ == "and"
                 and doc[t.i - 1].text[:1].isupper() and doc[t.i + 1].text[:1].isupper()), None)
     if cut is None:
         return [mention]
-    return [replace(mention, end=doc[cut.i - 1].idx + len(doc[cut.i - 1].text),
-                    text=doc.text[mention.start:doc[cut.i - 1].idx + len(doc[cut.i - 1].text)]),
-            replace(mention, start=doc[cut.i + 1].idx,
-                    text=doc.text[doc[cut.i + 1].idx:mention.end])]
+    left_end = doc[cut.i - 1].idx + len(doc[cut.i - 1].text)
+    right_start = doc[cut.i + 1].idx
+    return [replace(mention, end=left_end, text=doc.text[mention.start:left_end]),
+            replace(mention, start=right_start, text=doc.text[right_start:mention.end])]
 
 
 def _listed_places(doc: Doc, found: list[Mention], taken: set[int], shapes: Shapes

@@ -183,6 +183,11 @@ class RelationContext:
                        for e in self.entities(c, types))
         return out
 
+    def agents(self, verb: Token, types: tuple[str, ...] = ACTORS) -> list[Entity]:
+        """Who a passive verb says did it ("was claimed by X")."""
+        return [e for c in verb.children if c.dep_ == "agent"
+                for p in c.children if p.dep_ == "pobj" for e in self.entities(p, types)]
+
     def clause_verb(self, token: Token) -> Token | None:
         node = token
         for _ in range(MAX_CLIMB):

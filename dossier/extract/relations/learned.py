@@ -112,7 +112,7 @@ def model_relations(doc: Doc, antecedents: Antecedents, lexicons: Lexicons,
                         model.name)
 
 
-def _ended(doc: Doc, candidate: Candidate, predicate: str, lexicons: Lexicons) -> bool:
+def _denied(doc: Doc, candidate: Candidate, predicate: str, lexicons: Lexicons) -> bool:
     """True when a word between the two mentions says the tie is over ("X, a former
     member of Y") or is none ("the IS-inspired X": ``not_ties``): the rules' override,
     which the model learns too seldom."""
@@ -152,7 +152,7 @@ def as_relations(doc: Doc, decided: list[tuple[Candidate, str, float]], lexicons
     out = []
     for candidate, predicate, probability in decided:
         a, b = candidate.subject.id, candidate.object.id
-        if (a, b) in tied or _ended(doc, candidate, predicate, lexicons):
+        if (a, b) in tied or _denied(doc, candidate, predicate, lexicons):
             continue  # the rules have read this pair; or the tie is over
         if likeliest.get((frozenset((a, b)), predicate), 0.0) > probability:
             continue  # a contrary reading of the same pair is likelier

@@ -229,8 +229,7 @@ def _event_places(ctx: RelationContext, sent: Span) -> None:
         doers += [e for c in event.children if c.dep_ in ("poss", "compound") and c.i != tok.i
                   for e in ctx.entities(c, GROUPS)]
         if event.dep_ == "nsubjpass":  # "… was claimed by X"
-            doers += [e for c in event.head.children if c.dep_ == "agent"
-                      for o in c.children if o.dep_ == "pobj" for e in ctx.entities(o, GROUPS)]
+            doers += ctx.agents(event.head, GROUPS)
         for group in dict.fromkeys(doers):
             ctx.add(group, "operates_in", place, sent, "location")
 
@@ -248,8 +247,7 @@ def _where_clauses(ctx: RelationContext, sent: Span) -> None:
             places = ctx.entities(noun.head, PLACES)
         groups = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
                   for e in ctx.entities(c, GROUPS)]
-        groups += [e for c in verb.children if c.dep_ == "agent"
-                   for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, GROUPS)]
+        groups += ctx.agents(verb, GROUPS)
         for group in groups:
             for place in places:
                 ctx.add(group, "operates_in", place, sent, "location")

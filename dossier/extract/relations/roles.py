@@ -238,9 +238,7 @@ def led_by(ctx: RelationContext, sent: Span) -> None:
     passive = set(ctx.cue("leader_of", "passive_verbs"))
     for tok in sent:
         if tok.lemma_.casefold() in passive and tok.pos_ == "VERB":
-            leaders = [e for c in tok.children if c.dep_ == "agent"
-                       for p in c.children if p.dep_ == "pobj"
-                       for e in ctx.entities(p, ("person",))]
+            leaders = ctx.agents(tok, ("person",))
             if not leaders:
                 continue
             led = ctx.clause_subjects(tok)  # "the faction led by X", "which is led by X"

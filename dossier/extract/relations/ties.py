@@ -226,8 +226,7 @@ def victims(ctx: RelationContext, sent: Span) -> None:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             people = [e for c in verb.children if c.dep_ == "nsubjpass"
                       for e in ctx.entities(c, ("person",))]
-            groups = [e for c in verb.children if c.dep_ == "agent"
-                      for p in c.children if p.dep_ == "pobj" for e in ctx.entities(p, GROUPS)]
+            groups = ctx.agents(verb, GROUPS)
         else:
             groups = ctx.clause_subjects(verb, GROUPS)
             people = ctx.clause_objects(verb, ("person",), complements=False)
